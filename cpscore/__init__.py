@@ -1,0 +1,22 @@
+"""cpscore: score plants against China's sector clean-production evaluation indicator systems."""
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "evaluate_frame", "evaluate_plant", "load", "load_system"]
+
+
+def __getattr__(name: str):
+    # Lazy re-exports: `cpscore --help` and `cpscore systems` must not import pandas.
+    if name in ("evaluate_frame", "evaluate_plant"):
+        from . import evaluate
+
+        return getattr(evaluate, name)
+    if name == "load_system":
+        from .loader import load_system
+
+        return load_system
+    if name == "load":
+        from .catalog import load
+
+        return load
+    raise AttributeError(name)

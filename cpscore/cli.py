@@ -1,0 +1,230 @@
+"""The command line: a thin layer that parses arguments and calls the Python API.
+
+Exit status: 0 done; 1 `validate` found invalid systems (or a batch rejected inputs);
+2 usage or input error. No traceback reaches the user (set CPSCORE_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from typing import Any
+
+import click
+
+from .errors import CpscoreError
+
+LANGS = click.Choice(["zh", "en"])
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CpscoreError as e:
+            click.echo(f"error: {e.describe()}", err=True)
+            sys.exit(e.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; no output was left half-written", err=True)
+            sys.exit(130)
+        except Exception as e:  # a defect in cpscore, reported without a traceback
+            if os.environ.get("CPSCORE_DEBUG"):
+                raise
+            click.echo(
+                f"internal error: {type(e).__name__}: {e} (set CPSCORE_DEBUG=1 for details)",
+                err=True,
+            )
+            sys.exit(3)
+
+
+def _date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2016-01-31") from None
+
+
+def _system_options(f: Any) -> Any:
+    f = click.option(
+        "--as-of",
+        callback=_date,
+        metavar="DATE",
+        help="Use the version in force on DATE (YYYY-MM-DD).",
+    )(f)
+    f = click.option(
+        "--system",
+        "system_ref",
+        metavar="ID|PATH",
+        help="Use this system explicitly (bundled id or JSON file).",
+    )(f)
+    f = click.option(
+        "--sector", metavar="SECTOR", help="Sector; the version in force today unless --as-of."
+    )(f)
+    return f
+
+
+def _load(sector: str | None, system_ref: str | None, as_of: dt.date | None) -> Any:
+    from .catalog import load
+
+    return load(sector, system_ref, as_of)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cpscore")
+def main() -> None:
+    """Score plants against China's clean-production evaluation indicator systems (清洁生产评价指标体系)."""
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False))
+@_system_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--lang", type=LANGS, default=None, help="Language of labels (default: zh for Chinese systems)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write an Excel scorecard (.xlsx) or the JSON document (.json).",
+)
+def evaluate(
+    workbook: str,
+    sector: str | None,
+    system_ref: str | None,
+    as_of: dt.date | None,
+    fmt: str,
+    lang: str | None,
+    output: str | None,
+) -> None:
+    """Evaluate one plant workbook: class, reason, scores, gaps and blockers.
+
+    Exit 0 when evaluated, 2 on a usage or input error.
+    """
+    from .evaluate import evaluate_workbook
+
+    system = _load(sector, system_ref, as_of)
+    lang = lang or "zh"
+    ev = evaluate_workbook(workbook, system)
+    doc = ev.document(0, lang)
+    if output:
+        _write_output(ev, doc, output, lang)
+    if fmt == "json":
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        from .render_text import render
+
+        render(doc, lang)
+
+
+def _write_output(ev: Any, doc: dict[str, Any], output: str, lang: str) -> None:
+    from .outputs import write_text
+
+    if output.lower().endswith(".json"):
+        write_text(output, json.dumps(doc, ensure_ascii=False, indent=2))
+    elif output.lower().endswith(".xlsx"):
+        from .scorecard import write_scorecard
+
+        write_scorecard(ev, 0, output, lang)
+    else:
+        raise click.BadParameter("the output must end in .xlsx or .json", param_hint="-o")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--bundled", is_flag=True, help="Validate every bundled system.")
+def validate(files: tuple[str, ...], bundled: bool) -> None:
+    """Check indicator system files: schema, weights, benchmark order, references, units, rules.
+
+    Exit 0 when all are valid, 1 otherwise.
+    """
+    from .catalog import bundled as bundled_entries
+    from .errors import SystemFileError
+    from .loader import load_system
+
+    paths = list(files) + ([str(e.path) for e in bundled_entries()] if bundled else [])
+    if not paths:
+        raise click.UsageError("name at least one system file, or --bundled")
+    bad = 0
+    for p in paths:
+        try:
+            s = load_system(p)
+        except SystemFileError as e:
+            bad += 1
+            click.echo(e.describe())
+        else:
+            click.echo(f"{p}: valid ({s.id}, {len(s.indicators)} indicators, status {s.status})")
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def systems(fmt: str) -> None:
+    """List the bundled indicator systems."""
+    from .catalog import bundled
+
+    entries = bundled()
+    if fmt == "json":
+        rows = [{k: (str(v) if k == "path" else v) for k, v in e.__dict__.items()} for e in entries]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    for col in ("id", "sector", "title", "effective", "status", "method", "indicators"):
+        table.add_column(col, overflow="fold")
+    for e in entries:
+        status = e.status if e.status == "official" else f"[bold red]{e.status}[/]"
+        table.add_row(
+            e.id, e.sector, e.title_zh, e.effective or "draft", status, e.method, str(e.indicators)
+        )
+    Console().print(table)
+
+
+@main.command()
+@click.argument("system_ref", metavar="SYSTEM")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+def show(system_ref: str, fmt: str, lang: str) -> None:
+    """Show a system's indicator table (SYSTEM: bundled id, sector or JSON path)."""
+    from .catalog import bundled
+    from .show import normalised, render_table
+
+    sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
+    system = _load(sector, None if sector else system_ref, None)
+    if fmt == "json":
+        click.echo(json.dumps(normalised(system), ensure_ascii=False, indent=2))
+    else:
+        render_table(system, lang)
+
+
+@main.command()
+@click.argument("system_ref", metavar="SECTOR|SYSTEM")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+def template(system_ref: str, output: str, lang: str) -> None:
+    """Write the empty plant data workbook for a sector or system."""
+    from .catalog import bundled
+    from .template import write_plant_workbook
+
+    sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
+    system = _load(sector, None if sector else system_ref, None)
+    write_plant_workbook(system, output, lang)
+    click.echo(f"wrote {output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The pipeline for a DataFrame of plants: prepare → score (vectorised) → decide (rules) → explain.
+
+``evaluate_frame`` is the one code path; a single plant is a one-row frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import explain
+from .decision import Decision, decide
+from .errors import Finding
+from .inputs import Inputs, prepare
+from .model import System
+from .scoring import Scores, score
+
+
+@dataclass
+class Evaluation:
+    """Results for n plants under one system; views (text, JSON, Excel) read from here."""
+
+    system: System
+    scores: Scores
+    facts: list[dict[str, Any]]  # decision facts per plant
+    decisions: list[Decision]
+    meta: list[dict[str, Any]] = field(default_factory=list)  # plant id, name, period, source
+    findings: list[list[Finding]] = field(default_factory=list)
+
+    @property
+    def inputs(self) -> Inputs:
+        return self.scores.inputs
+
+    @property
+    def n(self) -> int:
+        return self.inputs.n
+
+    def summary(self) -> pd.DataFrame:
+        """One row per plant: class, rank (0 = best), scores and the rule that fired."""
+        sys = self.system
+        data: dict[str, Any] = {
+            "class": [d.klass for d in self.decisions],
+            "class_rank": [sys.class_rank(d.klass) for d in self.decisions],
+        }
+        data.update(self.scores.scores)
+        data["rule"] = [d.rule for d in self.decisions]
+        return pd.DataFrame(data, index=self.inputs.index)
+
+    def document(self, i: int, lang: str = "zh") -> dict[str, Any]:
+        from .result import build_document
+
+        return build_document(self, i, lang)
+
+
+def decision_facts(
+    system: System, sc: Scores
+) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+    """Per plant: the facts the rules read (scores, limiting checks, plant facts)."""
+    inp = sc.inputs
+    inds = system.indicators
+    applicable = ~inp.not_applicable
+    limiting = np.array([ind.limiting for ind in inds], dtype=bool)
+    columns: dict[str, np.ndarray] = dict(sc.scores)
+    for li, lv in enumerate(system.levels):
+        ok = sc.meets[:, :, li] | ~applicable
+        columns[f"limiting_{lv.id}"] = ok[:, limiting].all(axis=1)
+        columns[f"non_limiting_{lv.id}"] = ok[:, ~limiting].all(axis=1)
+        columns[f"all_{lv.id}"] = ok.all(axis=1)
+    missing = applicable & ~inp.given
+    columns["missing_count"] = missing.sum(axis=1).astype(float)
+    columns["limiting_missing_count"] = missing[:, limiting].sum(axis=1).astype(float)
+    if system.method == "composite":
+        for lv in system.levels:
+            for prefix in ("limiting", "non_limiting", "all"):
+                columns.pop(f"{prefix}_{lv.id}")
+    for f in system.facts:
+        columns[f.id] = inp.facts[f.id]
+    names = list(columns)
+    rows = [
+        dict(zip(names, vals, strict=False))
+        for vals in zip(*(columns[k].tolist() for k in names), strict=False)
+    ]
+    return rows, columns
+
+
+def evaluate_frame(
+    system: System, plants: pd.DataFrame, meta: list[dict[str, Any]] | None = None
+) -> Evaluation:
+    """Score and class every row of ``plants`` (columns: fact ids and indicator ids)."""
+    inputs = prepare(system, plants)
+    sc = score(system, inputs)
+    rows, _ = decision_facts(system, sc)
+    labels = [str(x) for x in plants.index]
+    decisions = decide(system, rows, labels)
+    meta = meta or [{"id": label} for label in labels]
+    return Evaluation(system, sc, rows, decisions, meta, [[] for _ in labels])
+
+
+def evaluate_plant(
+    system: System,
+    values: dict[str, Any],
+    facts: dict[str, Any] | None = None,
+    plant_id: str = "plant",
+    lang: str = "zh",
+) -> dict[str, Any]:
+    """Evaluate one plant given as dicts; returns the result document."""
+    frame = pd.DataFrame([{**(facts or {}), **values}], index=[plant_id])
+    return evaluate_frame(system, frame).document(0, lang)
+
+
+def explanation_context(ev: Evaluation, i: int, lang: str) -> dict[str, Any]:
+    """Counts and failing indicator names behind the limiting_* facts, for reasons and blockers."""
+    sys, sc = ev.system, ev.scores
+    inds = sys.indicators
+    applicable = ~ev.inputs.not_applicable[i]
+    ctx: dict[str, Any] = {"labels": {f.id: f.name.get(lang) for f in sys.facts}}
+    for prefix, sel in (
+        ("limiting", [ind.limiting for ind in inds]),
+        ("non_limiting", [not ind.limiting for ind in inds]),
+        ("all", [True] * len(inds)),
+    ):
+        mask = np.array(sel, dtype=bool) & applicable
+        ctx[f"{prefix}_count"] = int(mask.sum())
+        for li, lv in enumerate(sys.levels):
+            bad = mask & ~sc.meets[i, :, li]
+            ctx[f"{prefix}_{lv.id}_failing"] = [inds[j].name.get(lang) for j in np.flatnonzero(bad)]
+            ctx[f"{prefix}_{lv.id}_failing_ids"] = [inds[j].id for j in np.flatnonzero(bad)]
+    return ctx
+
+
+def reason(ev: Evaluation, i: int, lang: str) -> str:
+    sys, d = ev.system, ev.decisions[i]
+    ctx = explanation_context(ev, i, lang)
+    rule = sys.classification[d.rule] if d.rule is not None else None
+    head = explain.class_name(sys, rule.klass if rule else d.klass, lang)
+    text = f"{head}: {explain.describe(rule.when, ev.facts[i], ctx, lang)}" if rule else head
+    for vi in d.vetoes:
+        veto = sys.vetoes[vi]
+        if sys.class_rank(veto.max_class) >= sys.class_rank(d.klass):
+            cap = explain.class_name(sys, veto.max_class, lang)
+            text += (
+                f"；否决项：{veto.name.get(lang)}，最高{cap}"
+                if lang == "zh"
+                else f"; veto: {veto.name.get(lang)}, at most {cap}"
+            )
+    return text
+
+
+def evaluate_records(system: System, records: list[Any]) -> Evaluation:
+    """Evaluate plants read from workbooks (:class:`cpscore.workbook.PlantRecord`) in one pass."""
+    ids = [str(r.meta.get("id")) for r in records]
+    frame = pd.DataFrame([r.row for r in records], index=ids)
+    meta = [{**r.meta, "provenance": r.provenance} for r in records]
+    ev = evaluate_frame(system, frame, meta)
+    ev.findings = [list(r.findings) for r in records]
+    return ev
+
+
+def evaluate_workbook(path: str, system: System) -> Evaluation:
+    """Read one plant workbook and evaluate it (raises InputError naming file, sheet and cell)."""
+    from .workbook import read_plant_workbook
+
+    return evaluate_records(system, [read_plant_workbook(path, system)])

@@ -1,0 +1,169 @@
+"""Plant inputs for one system as arrays: the boundary between reading and scoring.
+
+A DataFrame of plants (one row each; columns = fact ids and indicator ids) is turned into
+arrays the vectorised scorer consumes. Quantitative columns hold numbers in the system's unit
+(NaN = missing); qualitative columns hold the level met (``I``/``II``...), ``none``, or yes/no;
+any column may hold ``n/a`` for an indicator that does not apply to the plant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import conditions, expressions
+from .model import System
+
+NOT_APPLICABLE = frozenset({"n/a", "na", "not applicable", "不适用", "无此项", "不涉及"})
+NONE_MET = frozenset({"none", "未达到", "不达标", "不符合", "below", "0"})
+YES = frozenset({"yes", "y", "true", "是", "符合", "有", "1"})
+NO = frozenset({"no", "n", "false", "否", "无", "0"})
+_ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
+
+
+@dataclass
+class Inputs:
+    """What the scorer needs, for n plants and k indicators."""
+
+    system: System
+    index: pd.Index
+    facts: dict[str, np.ndarray]  # fact id -> n values (float for numbers, object otherwise)
+    values: np.ndarray  # n x k float; quantitative value in system units, NaN otherwise
+    answers: np.ndarray  # n x k int; qualitative: index of best level met, L = none met
+    given: np.ndarray  # n x k bool; a value or answer was given
+    not_applicable: np.ndarray  # n x k bool; explicitly n/a, or applies_when false
+    computed: np.ndarray  # n x k bool; value computed by the indicator's formula
+
+    @property
+    def n(self) -> int:
+        return len(self.index)
+
+
+def canonical_level(text: str, level_ids: list[str]) -> str | None:
+    """'Ⅱ级', 'ii', 'II' -> 'II' when it names a level; None otherwise."""
+    t = text.strip()
+    for k, v in _ROMAN.items():
+        t = t.replace(k, v)
+    t = t.removesuffix("级").removeprefix("level").strip().upper()
+    for lv in level_ids:
+        if t == lv.upper():
+            return lv
+    return None
+
+
+def _is_na(col: pd.Series) -> np.ndarray:
+    if col.dtype.kind in "fiub":
+        return np.zeros(len(col), dtype=bool)
+    s = col.astype("string").str.strip().str.lower()
+    return s.isin(NOT_APPLICABLE).fillna(False).to_numpy(dtype=bool)
+
+
+def fact_arrays(system: System, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    n = len(frame)
+    for f in system.facts:
+        col = (
+            frame[f.id] if f.id in frame.columns else pd.Series([f.default] * n, index=frame.index)
+        )
+        if f.type == "number":
+            out[f.id] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+        elif f.type == "boolean":
+            out[f.id] = np.array([_as_bool(v) for v in col], dtype=object)
+        else:
+            out[f.id] = np.array([None if _blank(v) else str(v).strip() for v in col], dtype=object)
+    return out
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def _as_bool(v: object) -> bool | None:
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    if _blank(v):
+        return None
+    s = str(v).strip().lower()
+    if s in YES:
+        return True
+    if s in NO:
+        return False
+    return None
+
+
+def _answer_codes(level_ids: list[str], yes_no: bool) -> dict[str, int]:
+    """Normalised answer text -> index of the best level met (L = none met)."""
+    L = len(level_ids)
+    codes = {lv.upper(): i for i, lv in enumerate(level_ids)}
+    codes.update({s.upper(): L for s in NONE_MET if not yes_no or s != "0"})
+    if yes_no:
+        codes.update({s.upper(): 0 for s in YES})
+        codes.update({s.upper(): L for s in NO})
+    return codes
+
+
+def _qualitative_answers(col: pd.Series, answer: str, level_ids: list[str]) -> np.ndarray:
+    """Vectorised: 'Ⅱ级', 'ii', 'level II' -> 1; 'none' -> L; yes/no where the system says so."""
+    s = col.astype("string").str.strip()
+    for k, v in _ROMAN.items():
+        s = s.str.replace(k, v, regex=False)
+    s = s.str.upper().str.removeprefix("LEVEL").str.removesuffix("级").str.strip()
+    if col.dtype.kind == "b":
+        s = col.map({True: "YES", False: "NO"}).astype("string")
+    codes = _answer_codes(level_ids, answer == "yes_no" or col.dtype.kind == "b")
+    return s.map(codes).fillna(-1).to_numpy(dtype=np.int64)
+
+
+def prepare(system: System, frame: pd.DataFrame) -> Inputs:
+    """Arrays for scoring. Unrecognised cell contents count as missing (readers flag them first)."""
+    n = len(frame)
+    inds = system.indicators
+    k = len(inds)
+    level_ids = [lv.id for lv in system.levels]
+    facts = fact_arrays(system, frame)
+    values = np.full((n, k), np.nan)
+    answers = np.full((n, k), -1, dtype=np.int64)
+    na = np.zeros((n, k), dtype=bool)
+    computed = np.zeros((n, k), dtype=bool)
+    raw_env = None
+    for j, ind in enumerate(inds):
+        col = (
+            frame[ind.id] if ind.id in frame.columns else pd.Series([np.nan] * n, index=frame.index)
+        )
+        na[:, j] = _is_na(col)
+        if ind.quantitative:
+            values[:, j] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+            if ind.formula:
+                if raw_env is None:
+                    raw_env = _raw_env(system, frame, facts)
+                todo = np.isnan(values[:, j]) & ~na[:, j]
+                if todo.any():
+                    with np.errstate(all="ignore"):
+                        got = np.broadcast_to(expressions.evaluate(ind.formula, raw_env), (n,))
+                    fill = todo & np.isfinite(got)
+                    values[fill, j] = got[fill]
+                    computed[fill, j] = True
+        else:
+            answers[:, j] = _qualitative_answers(col, ind.answer, level_ids)
+        if ind.applies_when is not None:
+            na[:, j] |= ~conditions.evaluate(ind.applies_when, facts, n)
+        if ind.output_fact:
+            out = facts[ind.output_fact]
+            na[:, j] |= ~(out > 0)
+    given = (~np.isnan(values)) | (answers >= 0)
+    values[na] = np.nan
+    answers[na] = -1
+    given &= ~na
+    return Inputs(system, frame.index, facts, values, answers, given, na, computed)
+
+
+def _raw_env(
+    system: System, frame: pd.DataFrame, facts: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    env: dict[str, np.ndarray] = {k: v for k, v in facts.items() if v.dtype.kind == "f"}
+    for r in system.raw_inputs:
+        col = frame[r.id] if r.id in frame.columns else pd.Series([np.nan] * len(frame))
+        env[r.id] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+    return env

@@ -1,0 +1,213 @@
+"""The numeric core: membership, weights and indices for all plants at once (numpy, no plant loop).
+
+Graded method (通则 2013 / GB/T 43329): Y_gk = Σ_i w_i Σ_j ω'_ij · Y_gk(x_ij), membership 100 or 0,
+cumulative across levels; ω'_ij re-normalised over the group's applicable indicators.
+Composite method (NDRC 2005-2010): S_i = S_x/S_o or S_o/S_x capped, P1 = Σ S_i K_i, P2 = Σ F_i,
+P = a·P1 + b·P2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import conditions, expressions
+from .inputs import Inputs
+from .model import Benchmark, Indicator, Number, System
+
+DECIMALS = 6  # scores are rounded before any comparison, so float noise never flips a class
+
+
+@dataclass
+class Scores:
+    """Everything computed for n plants, k indicators and L levels."""
+
+    inputs: Inputs
+    low: np.ndarray  # n x k x L: lower bound a value must reach (NaN = none)
+    high: np.ndarray  # n x k x L: upper bound
+    low_strict: np.ndarray  # k x L bool
+    high_strict: np.ndarray  # k x L bool
+    defined: np.ndarray  # n x k x L bool: a benchmark exists at this level
+    meets: np.ndarray  # n x k x L bool, cumulative (meeting I meets II and III)
+    level: np.ndarray  # n x k int: best level met, L = none
+    weight: np.ndarray  # n x k: nominal weight (output-weighted sets resolved)
+    effective: np.ndarray  # n x k: weight after re-normalisation, times the group weight
+    contribution: np.ndarray  # n x k x L (graded) or n x k (composite)
+    ratio: np.ndarray | None  # composite: S_i, n x k
+    scores: dict[str, np.ndarray]  # score name -> n values
+
+    @property
+    def status(self) -> np.ndarray:
+        """n x k codes: 'ok', 'missing', 'n/a'."""
+        st = np.full(self.level.shape, "ok", dtype=object)
+        st[~self.inputs.given] = "missing"
+        st[self.inputs.not_applicable] = "n/a"
+        return st
+
+
+def _num(num: Number, facts: dict[str, np.ndarray], n: int) -> np.ndarray:
+    if num.expr is None:
+        return np.full(n, num.const, dtype=float)
+    env = {k: v for k, v in facts.items() if v.dtype.kind == "f"}
+    return np.broadcast_to(np.asarray(expressions.evaluate(num.expr, env), dtype=float), (n,))
+
+
+def _bounds(b: Benchmark, facts: dict[str, np.ndarray], n: int):
+    """(low, high, low_strict, high_strict) arrays for one benchmark."""
+    nan = np.full(n, np.nan)
+    if b.is_range:
+        return _num(b.low, facts, n), _num(b.high, facts, n), False, False  # type: ignore[arg-type]
+    v = _num(b.value, facts, n)  # type: ignore[arg-type]
+    if b.op in ("<", "<="):
+        return nan, v, False, b.op == "<"
+    return v, nan, b.op == ">", False
+
+
+def benchmark_arrays(system: System, inputs: Inputs):
+    """Per plant, per indicator, per level: the bounds the value must lie within."""
+    n, inds, L = inputs.n, system.indicators, len(system.levels)
+    level_ids = [lv.id for lv in system.levels]
+    k = len(inds)
+    low = np.full((n, k, L), np.nan)
+    high = np.full((n, k, L), np.nan)
+    low_strict = np.zeros((k, L), dtype=bool)
+    high_strict = np.zeros((k, L), dtype=bool)
+    defined = np.zeros((n, k, L), dtype=bool)
+    for j, ind in enumerate(inds):
+        if not ind.quantitative or system.method == "composite":
+            continue
+        # Later variants are applied first so that the first matching variant wins.
+        layers = [(None, ind.benchmarks or {})] + [
+            (v.when, v.benchmarks) for v in ind.variants[::-1]
+        ]
+        for when, bms in layers:
+            mask = (
+                np.ones(n, dtype=bool)
+                if when is None
+                else conditions.evaluate(when, inputs.facts, n)
+            )
+            if when is not None:
+                defined[mask, j, :] = False
+                low[mask, j, :] = np.nan
+                high[mask, j, :] = np.nan
+            for lv, b in bms.items():
+                li = level_ids.index(lv)
+                lo, hi, ls, hs = _bounds(b, inputs.facts, n)
+                low[mask, j, li] = lo[mask]
+                high[mask, j, li] = hi[mask]
+                defined[mask, j, li] = True
+                low_strict[j, li] = ls
+                high_strict[j, li] = hs
+    return low, high, low_strict, high_strict, defined
+
+
+def _membership(system: System, inputs: Inputs, low, high, low_strict, high_strict, defined):
+    _n, _k, L = low.shape
+    x = inputs.values[:, :, None]
+    with np.errstate(invalid="ignore"):
+        above = np.where(np.isnan(low), True, np.where(low_strict[None], x > low, x >= low))
+        below = np.where(np.isnan(high), True, np.where(high_strict[None], x < high, x <= high))
+    raw = above & below & defined & ~np.isnan(x)
+    qual = np.array([not ind.quantitative for ind in system.indicators])
+    levels = np.arange(L)[None, None, :]
+    answered = inputs.answers[:, :, None]
+    raw[:, qual, :] = ((answered >= 0) & (answered <= levels))[:, qual, :]
+    meets = np.logical_or.accumulate(raw, axis=2)  # cumulative: I ⊂ II ⊂ III
+    meets &= inputs.given[:, :, None]
+    level = np.where(meets.any(axis=2), meets.argmax(axis=2), L)
+    return meets, level
+
+
+def nominal_weights(system: System, inputs: Inputs) -> np.ndarray:
+    """n x k weights within the group; output-weighted sets split by each product's output share."""
+    n, inds = inputs.n, system.indicators
+    w = np.zeros((n, len(inds)))
+    for j, ind in enumerate(inds):
+        if ind.weight is not None:
+            w[:, j] = ind.weight
+    for g in system.groups:
+        for set_id, total in g.weight_sets.items():
+            cols = [
+                j for j, ind in enumerate(inds) if ind.group == g.id and ind.weight_set == set_id
+            ]
+            out = np.column_stack([inputs.facts[inds[j].output_fact] for j in cols])  # type: ignore[index]
+            out = np.where(out > 0, out, 0.0)
+            share = np.divide(
+                out,
+                out.sum(axis=1, keepdims=True),
+                out=np.zeros_like(out),
+                where=out.sum(axis=1, keepdims=True) > 0,
+            )
+            w[:, cols] = share * total
+    return w
+
+
+def effective_weights(system: System, inputs: Inputs, w: np.ndarray) -> np.ndarray:
+    """Group weight x re-normalised indicator weight; zero where the indicator does not apply."""
+    inds = system.indicators
+    applicable = ~inputs.not_applicable
+    eff = np.zeros_like(w)
+    for g in system.groups:
+        cols = np.array([j for j, ind in enumerate(inds) if ind.group == g.id])
+        wg = w[:, cols] * applicable[:, cols]
+        if system.renormalise == "within_group":
+            nominal = w[:, cols].sum(axis=1, keepdims=True)
+            live = wg.sum(axis=1, keepdims=True)
+            wg = np.divide(wg * nominal, live, out=np.zeros_like(wg), where=live > 0)
+        scale = g.weight if system.method == "graded" else 1.0
+        eff[:, cols] = wg * scale
+    return eff
+
+
+def _finish(x: np.ndarray, cap: float | None) -> np.ndarray:
+    if cap is not None:
+        x = np.minimum(x, cap)
+    return np.round(x, DECIMALS) + 0.0
+
+
+def score(system: System, inputs: Inputs) -> Scores:
+    low, high, ls, hs, defined = benchmark_arrays(system, inputs)
+    meets, level = _membership(system, inputs, low, high, ls, hs, defined)
+    w = nominal_weights(system, inputs)
+    eff = effective_weights(system, inputs, w)
+    if system.method == "composite":
+        ratio, contribution, scores = _composite(system, inputs, eff)
+        meets = np.zeros_like(meets)
+    else:
+        ratio = None
+        contribution = eff[:, :, None] * 100.0 * meets
+        scores = {
+            f"Y_{lv.id}": _finish(contribution[:, :, li].sum(axis=1), system.cap)
+            for li, lv in enumerate(system.levels)
+        }
+    return Scores(
+        inputs, low, high, ls, hs, defined, meets, level, w, eff, contribution, ratio, scores
+    )
+
+
+def _composite(system: System, inputs: Inputs, eff: np.ndarray):
+    params = system.composite or {}
+    cap = float(params["ratio_cap"])
+    inds = system.indicators
+    n, k = eff.shape
+    ratio = np.zeros((n, k))
+    for j, ind in enumerate(inds):
+        if ind.quantitative:
+            x, s0 = inputs.values[:, j], float(ind.benchmark or np.nan)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = x / s0 if ind.direction == "higher" else np.where(x > 0, s0 / x, np.inf)
+            ratio[:, j] = np.clip(np.nan_to_num(r, nan=0.0, posinf=cap), 0.0, cap)
+        else:
+            ratio[:, j] = inputs.answers[:, j] == 0
+    ratio *= inputs.given
+    contribution = ratio * eff
+    quant = np.array([ind.quantitative for ind in inds])
+    p1 = _finish(contribution[:, quant].sum(axis=1), None)
+    p2 = _finish(contribution[:, ~quant].sum(axis=1), None)
+    p = _finish(params["a"] * p1 + params["b"] * p2, system.cap)
+    return ratio, contribution, {"P": p, "P1": p1, "P2": p2}
+
+
+def applies(ind: Indicator) -> bool:
+    return ind.applies_when is None

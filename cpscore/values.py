@@ -1,0 +1,83 @@
+"""Reading one cell as a number the way a person meant it, and saying what was interpreted.
+
+Handles numbers typed as text ("105 kgce/t", "约105", "１０５", "1,234.5", "95%"), markers for
+"does not apply" and for "no value", and refuses what cannot be a number (dates, booleans, words).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+NA_MARKERS = frozenset({"n/a", "na", "not applicable", "不适用", "/", "无此项", "不涉及"})
+MISSING_MARKERS = frozenset({"", "-", "—", "–", "--", "——", "无", "缺", "暂无", "null", "none"})
+_APPROX = ("约", "大约", "≈", "~", "～", "approx.", "approx", "ca.")
+_NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell read as a value: kind is 'number', 'missing', 'n/a' or 'invalid'."""
+
+    kind: str
+    value: float | None = None
+    unit: str | None = None  # unit written in the cell, if any
+    note: str = ""  # what was interpreted, for the report
+
+
+def parse_number(cell: object) -> Parsed:
+    if cell is None:
+        return Parsed("missing")
+    if isinstance(cell, bool):
+        return Parsed("invalid", note=f"a yes/no value ({cell})")
+    if isinstance(cell, dt.date | dt.datetime | dt.time | dt.timedelta):
+        return Parsed("invalid", note=f"a date or time ({cell})")
+    if isinstance(cell, int | float):
+        if not math.isfinite(cell):
+            return Parsed("invalid", note=f"{cell}")
+        return Parsed("number", float(cell))
+    text = unicodedata.normalize("NFKC", str(cell)).strip()  # full-width digits and signs
+    note = "" if text == str(cell).strip() else f"full-width characters read as {text!r}"
+    low = text.lower()
+    if low in NA_MARKERS:
+        return Parsed("n/a", note=f"{text!r} read as not applicable")
+    if low in MISSING_MARKERS:
+        return Parsed("missing", note=f"{text!r} read as no value" if text else "")
+    for prefix in _APPROX:
+        if low.startswith(prefix):
+            text = text[len(prefix) :].strip()
+            note = _join(note, f"approximate value {cell!r} taken as {text!r}")
+            break
+    text = text.replace(",", "").replace("，", "") if re.fullmatch(r"[\d,，.]+.*", text) else text
+    m = _NUMBER.match(text)
+    if not m:
+        return Parsed("invalid", note=f"text {str(cell)!r}")
+    value = float(m.group(1))
+    rest = m.group(2).strip()
+    if rest in ("%", "％"):
+        return Parsed("number", value, "%", _join(note, f"{cell!r} read as {value:g} %"))
+    if rest:
+        return Parsed("number", value, rest, _join(note, f"unit {rest!r} written in the cell"))
+    return Parsed("number", value, None, note)
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a else b
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_ref(row: int, col: int) -> str:
+    """Zero-based row and column -> 'B7'."""
+    return f"{column_letter(col)}{row + 1}"
