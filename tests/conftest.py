@@ -24,3 +24,36 @@ def hazardous_waste():
     from cpscore.loader import load_system
 
     return load_system(SYSTEMS / "hazardous-waste-incineration" / "draft-5878b99.json")
+
+
+def _load(path: Path):
+    from cpscore.loader import load_system
+
+    return load_system(path)
+
+
+@pytest.fixture(scope="session")
+def graded_small():
+    """Graded fixture: n/a re-normalisation, limiting, veto, variant, expression and range benchmarks."""
+    return _load(FIXTURES / "systems" / "graded-small.json")
+
+
+@pytest.fixture(scope="session")
+def graded_bonus():
+    """Graded fixture: an output-weighted weight set and a bonus group, index capped at 100."""
+    return _load(FIXTURES / "systems" / "graded-bonus.json")
+
+
+@pytest.fixture(scope="session")
+def composite_small():
+    """Composite (NDRC 2005-2010) fixture: a = 0.6, b = 0.4, ratio cap 1.2."""
+    return _load(FIXTURES / "systems" / "composite-small.json")
+
+
+def evaluate_rows(system, rows: dict[str, dict]):
+    """Evaluate plants given as {plant id: {column: value}} through the DataFrame path."""
+    import pandas as pd
+
+    from cpscore.evaluate import evaluate_frame
+
+    return evaluate_frame(system, pd.DataFrame.from_dict(rows, orient="index"))
