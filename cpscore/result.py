@@ -77,7 +77,9 @@ def target(ev: Evaluation, i: int, j: int, li: int) -> dict[str, Any] | None:
             out: dict[str, Any] = {"level": ev.system.levels[li].id, "op": op, "value": _num(bound)}
             if np.isfinite(x) and np.isfinite(bound):
                 out["absolute"] = _num(abs(x - bound))
-                out["percent"] = _num(abs(x - bound) / abs(x) * 100) if x else None
+                # A value near 0 makes the percentage overflow; _num then reports None.
+                with np.errstate(over="ignore"):
+                    out["percent"] = _num(abs(x - bound) / abs(x) * 100) if x else None
                 out["change"] = "reduce" if x > bound else "increase"
             return out
     return None
