@@ -169,9 +169,6 @@ def _indicators(system: System) -> Iterator[Problem]:
                 yield from _benchmark_set(system, ind, bms, f"{p}/{where}", level_ids)
         else:
             yield from _qualitative(ind, p, level_ids)
-        for k, v in enumerate(ind.variants):
-            for name in conditions.names(v.when) - fact_ids:
-                yield Problem(f"{p}/variants/{k}/when", f"unknown fact {name!r}")
         if ind.formula:
             try:
                 unknown = expressions.names(ind.formula) - fact_ids - raw_ids
@@ -349,9 +346,12 @@ def _conditions(system: System) -> Iterator[Problem]:
             yield Problem(f"/vetoes/{vi}/max_class", f"unknown class {veto.max_class!r}")
         yield from _condition_problems(veto.when, f"/vetoes/{vi}/when", types, system)
     for ind in system.indicators:
+        p = _ind_pointer(system, ind.id)
         if ind.applies_when:
-            p = f"{_ind_pointer(system, ind.id)}/applies_when"
-            yield from _condition_problems(ind.applies_when, p, fact_types, system)
+            yield from _condition_problems(ind.applies_when, f"{p}/applies_when", fact_types, system)
+        # Variants select benchmarks by plant facts: the same checks as applies_when.
+        for k, v in enumerate(ind.variants):
+            yield from _condition_problems(v.when, f"{p}/variants/{k}/when", fact_types, system)
 
 
 def _completeness(system: System) -> Iterator[Problem]:
