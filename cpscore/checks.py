@@ -329,6 +329,30 @@ def _condition_problems(
                 )
 
 
+def _anchored(cond: Condition) -> bool:
+    """Whether every way the condition can hold needs a present fact (not only ``$nex``)."""
+    key, arg = conditions.split(cond)
+    if key == "$and":
+        return any(_anchored(c) for c in arg)
+    if key == "$or":
+        return all(_anchored(c) for c in arg)
+    return key != "$nex"
+
+
+def _rule_problems(
+    cond: Condition, p: str, types: dict[str, str], system: System
+) -> Iterator[Problem]:
+    yield from _condition_problems(cond, p, types, system)
+    # durable-rules 2.0.28 fires a rule that can match through $nex alone without end (the
+    # process hangs on the first plant), so such a rule must never reach the engine.
+    if not _anchored(cond):
+        yield Problem(
+            p,
+            "this rule can hold through $nex alone, which durable-rules fires without end",
+            "combine $nex with a condition on a present fact inside $and",
+        )
+
+
 def _conditions(system: System) -> Iterator[Problem]:
     types = _fact_types(system)
     fact_types = {f.id: f.type for f in system.facts}
@@ -340,11 +364,11 @@ def _conditions(system: System) -> Iterator[Problem]:
                 f"unknown class {rule.klass!r}",
                 f"classes are {class_ids}",
             )
-        yield from _condition_problems(rule.when, f"/classification/{ri}/when", types, system)
+        yield from _rule_problems(rule.when, f"/classification/{ri}/when", types, system)
     for vi, veto in enumerate(system.vetoes):
         if veto.max_class not in class_ids:
             yield Problem(f"/vetoes/{vi}/max_class", f"unknown class {veto.max_class!r}")
-        yield from _condition_problems(veto.when, f"/vetoes/{vi}/when", types, system)
+        yield from _rule_problems(veto.when, f"/vetoes/{vi}/when", types, system)
     for ind in system.indicators:
         p = _ind_pointer(system, ind.id)
         if ind.applies_when:
