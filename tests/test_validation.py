@@ -154,6 +154,20 @@ CASES: list[tuple[str, Callable[[dict], dict], str, str]] = [
         "number 1e-05 cannot be given to durable-rules (exponent form)",
     ),
     (
+        "veto that holds through $nex alone (durable-rules loops)",
+        lambda d: _set(d, "/vetoes/0/when", {"$nex": {"accident": 1}}),
+        "/vetoes/0/when",
+        "this rule can hold through $nex alone, which durable-rules fires without end",
+    ),
+    (
+        "rule with an $or branch of $nex alone",
+        lambda d: _set(
+            d, "/classification/2/when", {"$or": [{"$gte": {"Y_III": 100}}, {"$nex": {"route": 1}}]}
+        ),
+        "/classification/2/when",
+        "this rule can hold through $nex alone",
+    ),
+    (
         "no rule for the bottom class",
         lambda d: _del(d, "/classification/3"),
         "/classification",
