@@ -372,7 +372,9 @@ def _conditions(system: System) -> Iterator[Problem]:
     for ind in system.indicators:
         p = _ind_pointer(system, ind.id)
         if ind.applies_when:
-            yield from _condition_problems(ind.applies_when, f"{p}/applies_when", fact_types, system)
+            yield from _condition_problems(
+                ind.applies_when, f"{p}/applies_when", fact_types, system
+            )
         # Variants select benchmarks by plant facts: the same checks as applies_when.
         for k, v in enumerate(ind.variants):
             yield from _condition_problems(v.when, f"{p}/variants/{k}/when", fact_types, system)

@@ -60,7 +60,9 @@ def test_not_applicable_renormalises_within_group(graded_small):
     Y_III = 100
     Class: Y_I < 85; Y_II ≥ 85 and energy (limiting) meets II -> II.
     """
-    ev = evaluate_rows(graded_small, {"p": ALL_I | {"has_boiler": False, "energy": 105, "audit": "II"}})
+    ev = evaluate_rows(
+        graded_small, {"p": ALL_I | {"has_boiler": False, "energy": 105, "audit": "II"}}
+    )
     assert _scores(ev, "p") == pytest.approx({"Y_I": 60.0, "Y_II": 100.0, "Y_III": 100.0}, abs=1e-6)
     assert ev.summary().loc["p", "class"] == "II"
     doc = ev.document(0, "en")
@@ -82,7 +84,9 @@ def test_missing_scores_zero_and_is_flagged(graded_small):
     Y_III = 76
     Class: Y_III < 100 -> lagging.
     """
-    ev = evaluate_rows(graded_small, {"p": ALL_I | {"boiler_eff": None, "energy": 105, "audit": "II"}})
+    ev = evaluate_rows(
+        graded_small, {"p": ALL_I | {"boiler_eff": None, "energy": 105, "audit": "II"}}
+    )
     assert _scores(ev, "p") == pytest.approx({"Y_I": 44.0, "Y_II": 76.0, "Y_III": 76.0}, abs=1e-6)
     assert ev.summary().loc["p", "class"] == "lagging"
     assert ev.facts[0]["missing_count"] == 1
@@ -144,7 +148,7 @@ def test_veto_caps_the_class(graded_small):
     doc = ev.document(1, "en")
     assert doc["class"]["vetoes"] == ["accident"]
     assert "veto" in doc["class"]["reason"]
-    assert [b["kind"] for b in doc["blockers"]][0] == "veto"
+    assert doc["blockers"][0]["kind"] == "veto"
 
 
 def test_variant_selects_benchmarks_by_plant_fact(graded_small):

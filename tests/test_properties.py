@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import math
 
@@ -34,7 +35,10 @@ SYSTEM_FIXTURES = ["cement", "hazardous_waste"]
 def _points(ind: Indicator) -> list[float]:
     """Benchmark numbers of an indicator and values just either side of them."""
     out: set[float] = set()
-    bms = [*(ind.benchmarks or {}).values(), *(b for v in ind.variants for b in v.benchmarks.values())]
+    bms = [
+        *(ind.benchmarks or {}).values(),
+        *(b for v in ind.variants for b in v.benchmarks.values()),
+    ]
     for b in bms:
         for num in (b.value, b.low, b.high):
             if num is not None and num.const is not None:
@@ -51,7 +55,9 @@ def _span(ind: Indicator) -> tuple[float, float]:
 def value_strategy(system: System, ind: Indicator, missing: bool = True) -> st.SearchStrategy:
     if ind.quantitative:
         lo, hi = _span(ind)
-        s = st.one_of(st.sampled_from(_points(ind)), st.floats(lo, hi, allow_nan=False, allow_subnormal=False))
+        s = st.one_of(
+            st.sampled_from(_points(ind)), st.floats(lo, hi, allow_nan=False, allow_subnormal=False)
+        )
     elif ind.answer == "yes_no":
         s = st.sampled_from(["yes", "no"])
     else:
@@ -73,7 +79,9 @@ def fact_strategy(system: System) -> st.SearchStrategy[dict]:
 
 
 def plant_strategy(system: System) -> st.SearchStrategy[dict]:
-    values = st.fixed_dictionaries({ind.id: value_strategy(system, ind) for ind in system.indicators})
+    values = st.fixed_dictionaries(
+        {ind.id: value_strategy(system, ind) for ind in system.indicators}
+    )
     return st.tuples(fact_strategy(system), values).map(lambda fv: {**fv[0], **fv[1]})
 
 
@@ -88,8 +96,12 @@ def _better(system: System, ind: Indicator, old, data) -> object:
     if ind.quantitative:
         lo, hi = _span(ind)
         if ind.direction == "lower":
-            return data.draw(st.floats(min(lo, old), old, allow_nan=False, allow_subnormal=False), label="new")
-        return data.draw(st.floats(old, max(hi, old), allow_nan=False, allow_subnormal=False), label="new")
+            return data.draw(
+                st.floats(min(lo, old), old, allow_nan=False, allow_subnormal=False), label="new"
+            )
+        return data.draw(
+            st.floats(old, max(hi, old), allow_nan=False, allow_subnormal=False), label="new"
+        )
     if ind.answer == "yes_no":
         return "yes"
     order = [lv.id for lv in system.levels] + ["none"]
@@ -125,7 +137,7 @@ def test_scores_stay_within_0_and_100(request, fixture, data):
         assert np.all((values >= 0) & (values <= 100)), (name, values)
     # cumulative levels: Y_I ≤ Y_II ≤ Y_III
     ys = [ev.scores.scores[n] for n in system.score_names]
-    for a, b in zip(ys, ys[1:], strict=False):
+    for a, b in itertools.pairwise(ys):
         assert np.all(a <= b)
 
 
@@ -165,9 +177,7 @@ def test_order_of_groups_and_indicators_changes_nothing(request, fixture, data):
     for i in range(len(plants)):
         left, right = _comparable(a, i), _comparable(b, i)
         for r in (left, right):
-            r["indicators"] = {
-                k: tuple(_round(x) for x in v) for k, v in r["indicators"].items()
-            }
+            r["indicators"] = {k: tuple(_round(x) for x in v) for k, v in r["indicators"].items()}
         assert left == right
 
 
@@ -218,9 +228,13 @@ def test_single_plant_path_agrees_with_dataframe_path(request, fixture, data):
 def test_nan_and_none_are_both_missing(cement):
     """A blank cell read as NaN and a Python None are the same missing value."""
     base = {"plant_type": "clinker_line", "kiln_capacity_tpd": 3000.0}
-    ev = evaluate_frame(cement, _frame([base | {"clinker_coal": math.nan}, base | {"clinker_coal": None}]))
+    ev = evaluate_frame(
+        cement, _frame([base | {"clinker_coal": math.nan}, base | {"clinker_coal": None}])
+    )
     docs = [ev.document(i, "en") for i in range(2)]
-    assert [next(r for r in d["indicators"] if r["id"] == "clinker_coal")["status"] for d in docs] == [
+    assert [
+        next(r for r in d["indicators"] if r["id"] == "clinker_coal")["status"] for d in docs
+    ] == [
         "missing",
         "missing",
     ]

@@ -302,9 +302,9 @@ def test_broken_composite_system_is_rejected(tmp_path, mutate, pointer, words):
     path = _write(tmp_path, mutate(copy.deepcopy(_good(GOOD_COMPOSITE))))
     with pytest.raises(SystemFileError) as err:
         load_system(path)
-    assert any(
-        (p.pointer or "/") == pointer and words in p.message for p in err.value.problems
-    ), err.value.problems
+    assert any((p.pointer or "/") == pointer and words in p.message for p in err.value.problems), (
+        err.value.problems
+    )
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
