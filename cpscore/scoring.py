@@ -152,7 +152,9 @@ def effective_weights(system: System, inputs: Inputs, w: np.ndarray) -> np.ndarr
         cols = np.array([j for j, ind in enumerate(inds) if ind.group == g.id])
         wg = w[:, cols] * applicable[:, cols]
         if system.renormalise == "within_group":
-            nominal = w[:, cols].sum(axis=1, keepdims=True)
+            # The group's declared total, not the realised one: when no product of an
+            # output-weighted set has any output, the other indicators must still fill it.
+            nominal = sum(ind.weight or 0.0 for ind in g.indicators) + sum(g.weight_sets.values())
             live = wg.sum(axis=1, keepdims=True)
             wg = np.divide(wg * nominal, live, out=np.zeros_like(wg), where=live > 0)
         scale = g.weight if system.method == "graded" else 1.0
