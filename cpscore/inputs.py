@@ -104,16 +104,38 @@ def _answer_codes(level_ids: list[str], yes_no: bool) -> dict[str, int]:
     return codes
 
 
+def _is_bool(v: object) -> bool:
+    return isinstance(v, bool | np.bool_)
+
+
+def _answer_text(v: object) -> object:
+    """1.0 -> '1': a numeric column with a blank is float, and must read like its integers."""
+    if isinstance(v, int | float | np.integer | np.floating) and not _is_bool(v):
+        x = float(v)
+        if np.isfinite(x) and x.is_integer():
+            return str(int(x))
+    return v
+
+
 def _qualitative_answers(col: pd.Series, answer: str, level_ids: list[str]) -> np.ndarray:
-    """Vectorised: 'Ⅱ级', 'ii', 'level II' -> 1; 'none' -> L; yes/no where the system says so."""
+    """Vectorised: 'Ⅱ级', 'ii', 'level II' -> 1; 'none' -> L; yes/no where the system says so.
+
+    Each cell is read on its own, whatever the column's dtype (which depends on the other
+    plants): True/False are yes/no, and 1.0 reads as 1.
+    """
+    if col.dtype.kind in "iufO":
+        col = col.map(_answer_text)
     s = col.astype("string").str.strip()
     for k, v in _ROMAN.items():
         s = s.str.replace(k, v, regex=False)
     s = s.str.upper().str.removeprefix("LEVEL").str.removesuffix("级").str.strip()
-    if col.dtype.kind == "b":
-        s = col.map({True: "YES", False: "NO"}).astype("string")
-    codes = _answer_codes(level_ids, answer == "yes_no" or col.dtype.kind == "b")
-    return s.map(codes).fillna(-1).to_numpy(dtype=np.int64)
+    codes = _answer_codes(level_ids, answer == "yes_no")
+    out = s.map(codes).fillna(-1).to_numpy(dtype=np.int64, copy=True)
+    flags = col.map(_is_bool).to_numpy(dtype=bool)
+    if flags.any():
+        yes = np.array([bool(v) for v in col[flags]], dtype=bool)
+        out[flags] = np.where(yes, 0, len(level_ids))
+    return out
 
 
 def prepare(system: System, frame: pd.DataFrame) -> Inputs:
