@@ -262,3 +262,17 @@ def test_product_without_output_does_not_apply(graded_bonus):
     doc = ev.document(0, "en")
     assert _indicator(doc, "energy_b")["status"] == "n/a"
     assert _indicator(doc, "energy_a")["weight"]["effective"] == pytest.approx(0.6)
+
+
+def test_no_output_of_any_product_leaves_the_group_to_the_other_indicators(graded_bonus):
+    """output_a = output_b = 0: the whole weight set is n/a; compliance fills the group.
+
+    ω'(compliance) = 0.4 / 0.4 = 1 -> Y_I = Y_II = Y_III = 100 with compliance yes -> I.
+    (Re-normalising by the realised total 0.4 instead of the declared 1.0 gave 40.)
+    """
+    ev = evaluate_rows(
+        graded_bonus,
+        {"p": {"compliance": "yes", "recycling": "none", "output_a": 0, "output_b": 0}},
+    )
+    assert _scores(ev, "p") == pytest.approx({"Y_I": 100.0, "Y_II": 100.0, "Y_III": 100.0})
+    assert ev.summary().loc["p", "class"] == "I"

@@ -59,9 +59,10 @@ def value_strategy(system: System, ind: Indicator, missing: bool = True) -> st.S
             st.sampled_from(_points(ind)), st.floats(lo, hi, allow_nan=False, allow_subnormal=False)
         )
     elif ind.answer == "yes_no":
-        s = st.sampled_from(["yes", "no"])
+        # As typed in a sheet or a DataFrame: text, booleans, or 1/0 (1.0 in a column with blanks).
+        s = st.sampled_from(["yes", "no", "是", "否", True, False, 1, 0])
     else:
-        s = st.sampled_from([lv.id for lv in system.levels] + ["none"])
+        s = st.sampled_from([lv.id for lv in system.levels] + ["none", "Ⅱ级", "level III"])
     return st.one_of(st.none(), s) if missing else s
 
 
@@ -103,8 +104,9 @@ def _better(system: System, ind: Indicator, old, data) -> object:
             st.floats(old, max(hi, old), allow_nan=False, allow_subnormal=False), label="new"
         )
     if ind.answer == "yes_no":
-        return "yes"
+        return data.draw(st.sampled_from(["yes", True, 1]), label="new")
     order = [lv.id for lv in system.levels] + ["none"]
+    old = {"Ⅱ级": "II", "level III": "III"}.get(old, old)
     return data.draw(st.sampled_from(order[: order.index(old) + 1]), label="new")
 
 
@@ -238,3 +240,28 @@ def test_nan_and_none_are_both_missing(cement):
         "missing",
         "missing",
     ]
+
+
+def test_an_answer_reads_the_same_whatever_the_other_plants_typed(cement):
+    """A yes/no column holding 1 and a blank is float (1.0, NaN); True beside text is object."""
+    base = {"plant_type": "grinding_station"}
+    alone = [
+        evaluate_frame(cement, _frame([base | {"legal_compliance": v}])).document(0, "en")
+        for v in (1, True)
+    ]
+    mixed = evaluate_frame(
+        cement,
+        _frame([base | {"legal_compliance": 1}, base | {"legal_compliance": None}]),
+    )
+    mixed_bool = evaluate_frame(
+        cement,
+        _frame([base | {"legal_compliance": True}, base | {"legal_compliance": "否"}]),
+    )
+
+    def level(doc):
+        return next(r for r in doc["indicators"] if r["id"] == "legal_compliance")["level"]
+
+    assert [level(d) for d in alone] == ["I", "I"]
+    assert level(mixed.document(0, "en")) == "I"
+    assert level(mixed_bool.document(0, "en")) == "I"
+    assert level(mixed_bool.document(1, "en")) is None
