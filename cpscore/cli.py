@@ -96,6 +96,11 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="Write an Excel scorecard (.xlsx) or the JSON document (.json).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the workbook when any applicable indicator or required fact has no value.",
+)
 def evaluate(
     workbook: str,
     sector: str | None,
@@ -104,6 +109,7 @@ def evaluate(
     fmt: str,
     lang: str | None,
     output: str | None,
+    strict: bool,
 ) -> None:
     """Evaluate one plant workbook: class, reason, scores, gaps and blockers.
 
@@ -113,7 +119,7 @@ def evaluate(
 
     system = _load(sector, system_ref, as_of)
     lang = lang or "zh"
-    ev = evaluate_workbook(workbook, system)
+    ev = evaluate_workbook(workbook, system, strict=strict)
     doc = ev.document(0, lang)
     if output:
         _write_output(ev, doc, output, lang)

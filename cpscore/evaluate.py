@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import explain
 from .decision import Decision, decide
-from .errors import Finding
+from .errors import Finding, InputError, Location
 from .inputs import Inputs, prepare
 from .model import System
 from .scoring import Scores, score
@@ -159,8 +159,53 @@ def evaluate_records(system: System, records: list[Any]) -> Evaluation:
     return ev
 
 
-def evaluate_workbook(path: str, system: System) -> Evaluation:
-    """Read one plant workbook and evaluate it (raises InputError naming file, sheet and cell)."""
-    from .workbook import read_plant_workbook
+def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
+    """Plant i's applicable indicators and required facts without a value, as input errors.
 
-    return evaluate_records(system, [read_plant_workbook(path, system)])
+    ``--strict`` turns these into a rejection; otherwise they score 0 at every level and are
+    flagged (a missing value is never treated as "does not apply").
+    """
+    inp, sys = ev.inputs, ev.system
+    meta = ev.meta[i] if ev.meta else {}
+    file = str(meta.get("file", meta.get("id", "")))
+    provenance = meta.get("provenance", {})
+    errors: list[InputError] = []
+    for f in sys.facts:
+        value = inp.facts[f.id][i]
+        if f.required and (value is None or (isinstance(value, float) and value != value)):
+            errors.append(
+                InputError(
+                    "missing_value",
+                    Location(file),
+                    f"no value for the plant fact {f.name.zh} ({f.id})",
+                    "a value (--strict)",
+                )
+            )
+    missing = ~inp.not_applicable[i] & ~inp.given[i]
+    for j in np.flatnonzero(missing):
+        ind = sys.indicators[j]
+        sheet, _, cell = str(provenance.get(ind.id, {}).get("cell", "")).rpartition("!")
+        errors.append(
+            InputError(
+                "missing_value",
+                Location(file, sheet, cell),
+                f"no value for {ind.id} ({ind.name.zh})",
+                "a value, or n/a where the indicator does not apply to the plant (--strict)",
+            )
+        )
+    return errors
+
+
+def evaluate_workbook(path: str, system: System, strict: bool = False) -> Evaluation:
+    """Read one plant workbook and evaluate it (raises InputError naming file, sheet and cell).
+
+    With ``strict``, any missing value of an applicable indicator or required fact is an error.
+    """
+    from .workbook import WorkbookErrors, read_plant_workbook
+
+    ev = evaluate_records(system, [read_plant_workbook(path, system)])
+    if strict:
+        errors = missing_value_errors(ev, 0)
+        if errors:
+            raise WorkbookErrors(errors) if len(errors) > 1 else errors[0]
+    return ev

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import System
+from .neutralise import set_cell
 from .outputs import atomic_path
 
 SHEET_PLANT = {"zh": "企业信息", "en": "Plant"}
@@ -18,6 +19,13 @@ HEADERS = {
     "zh": ["指标编号", "一级指标", "指标名称", "单位", "填报值", "备注/数据来源"],
     "en": ["id", "group", "name", "unit", "value", "note / evidence"],
 }
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    """Append a row; plant-provided text that looks like a formula is stored as text."""
+    ws.append([None] * len(values))
+    for c, v in enumerate(values, start=1):
+        set_cell(ws.cell(ws.max_row, c), v)
 
 
 def _answer_hint(system: System, ind: Any, lang: str) -> str:
@@ -67,16 +75,17 @@ def write_plant_workbook(
         ("system", "指标体系", "indicator system"),
     ):
         default = system.id if key == "system" else meta.get(key)
-        wp.append([key, default, zh if lang == "zh" else en])
+        _append(wp, [key, default, zh if lang == "zh" else en])
     for f in system.facts:
-        wp.append(
+        _append(
+            wp,
             [
                 f.id,
                 facts.get(f.id, f.default if f.default is not None else None),
                 f.name.get(lang)
                 + (f" ({f.unit})" if f.unit else "")
                 + (f" [{'/'.join(f.values)}]" if f.values else ""),
-            ]
+            ],
         )
     for row in wp.iter_rows(min_row=2, min_col=2, max_col=2):
         for c in row:
@@ -92,7 +101,8 @@ def write_plant_workbook(
     for g in system.groups:
         for ind in g.indicators:
             unit = ind.unit if ind.quantitative else _answer_hint(system, ind, lang)
-            wi.append(
+            _append(
+                wi,
                 [
                     ind.id,
                     g.name.get(lang),
@@ -100,7 +110,7 @@ def write_plant_workbook(
                     unit,
                     values.get(ind.id),
                     notes.get(ind.id),
-                ]
+                ],
             )
             wi.cell(wi.max_row, 5).fill = fill
     for col, width in zip("ABCDEF", (30, 24, 44, 14, 14, 40), strict=False):
