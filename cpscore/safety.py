@@ -54,6 +54,7 @@ class SheetInfo:
     declared: str = ""  # <dimension ref=...> as written by the producer
     formulas_without_value: set[str] = field(default_factory=set)  # 'E5'
     percent_cells: set[str] = field(default_factory=set)  # cells with a % number format
+    error_cells: dict[str, str] = field(default_factory=dict)  # 'E5' -> '#DIV/0!' (calamine: '')
     merged: list[str] = field(default_factory=list)  # 'E5:E6'
 
     def merged_range(self, ref: str) -> str | None:
@@ -471,7 +472,7 @@ def _is_percent_format(code: str) -> bool:
 def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles: set[int]) -> None:
     row, col = 0, 0
     formula = value = False
-    ref = ""
+    ref = cell_type = text = ""
     style = 0
     for event, el in _iterparse(path, zf, info.part, ("start", "end")):
         tag = _local(el.tag)
@@ -484,6 +485,7 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles
                 rc = parse_ref(el.get("r", ""))
                 row, col = rc if rc else (max(row, 1), col + 1)
                 formula = value = False
+                cell_type, text = el.get("t", ""), ""
                 style = int(el.get("s", "0")) if (el.get("s") or "0").isdigit() else 0
                 ref = _ref(row, col)
                 info.max_row, info.max_col = max(info.max_row, row), max(info.max_col, col)
@@ -502,12 +504,14 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles
         elif tag == "f":
             formula = True
         elif tag == "v":
-            value = bool(el.text)
+            value, text = bool(el.text), el.text or ""
         elif tag == "is":
             value = True
         elif tag == "c":
             if formula and not value and el.get("t") not in ("str", "inlineStr"):
                 info.formulas_without_value.add(ref)
+            if cell_type == "e":
+                info.error_cells[ref] = text or "#error"
             if style in percent_styles:
                 info.percent_cells.add(ref)
             el.clear()

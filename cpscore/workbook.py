@@ -199,6 +199,7 @@ class _Reader:
         meta: dict[str, Any] = {}
         facts = {_key(a): f for f in self.system.facts for a in (f.id, f.name.zh, f.name.en)}
         keys = {_key(a): k for k, names in PLANT_KEYS.items() for a in names}
+        refused: set[str] = set()  # facts already reported as unreadable
         for r, _row in enumerate(rows):
             label, value = _cell(rows, r, 0), _cell(rows, r, 1)
             if label is None:
@@ -207,9 +208,12 @@ class _Reader:
             if k in keys:
                 meta.setdefault(keys[k], None if value is None else str(value).strip())
             elif k in facts:
+                before = len(self.errors)
                 self.fact(facts[k], value, self.loc(sheet, r, 1))
+                if len(self.errors) > before:
+                    refused.add(facts[k].id)
         for f in self.system.facts:
-            if f.required and self.row.get(f.id) is None:
+            if f.required and self.row.get(f.id) is None and f.id not in refused:
                 self.error(
                     "missing_fact",
                     self.loc(sheet),
@@ -397,6 +401,15 @@ class _Reader:
                     loc,
                     f"a formula without a cached value for {ind.id}",
                     "a saved result: open and save the file in Excel or WPS, or type the value",
+                )
+                return
+            if loc.cell in info.error_cells:
+                self.error(
+                    "not_a_number",
+                    loc,
+                    f"the Excel error value {info.error_cells[loc.cell]} for {ind.id} "
+                    "(a formula that failed)",
+                    "a value: fix the formula or type the number",
                 )
                 return
             merged = info.merged_range(loc.cell)
@@ -653,6 +666,9 @@ def read_plant_workbook(path: str | Path, system: System) -> PlantRecord:
         if _key(extra) in {_key(n) for n in INSTRUCTION_SHEETS}:
             continue
         reader.note("ignored_sheet", f"sheet {extra!r} is not read", Location(str(path), extra))
+    other_sector = [e for e in reader.errors if e.kind == "other_sector"]
+    if other_sector:  # the other errors would only repeat that this is the wrong system
+        raise other_sector[0]
     if reader.errors:
         raise WorkbookErrors(reader.errors) if len(reader.errors) > 1 else reader.errors[0]
     if meta.get("system") and meta["system"] != system.id:
