@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hostile.make_corpus import ROW, Case, build
 
 from cpscore.cli import main
 from cpscore.errors import InputError
 from cpscore.workbook import WorkbookErrors, read_plant_workbook
-from hostile.make_corpus import ROW, Case, build
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(tempfile.mkdtemp(prefix="cpscore-hostile-"))
