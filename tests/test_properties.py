@@ -3,6 +3,7 @@ cpscore's own errors (hypothesis)."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import json
@@ -46,6 +47,7 @@ json_values = st.recursive(
 )
 
 
+@settings(deadline=None)
 @given(cells)
 def test_parse_number_always_answers(cell):
     p = parse_number(cell)
@@ -62,7 +64,9 @@ def test_plain_numbers_read_back_exactly(x):
     assert parse_number(x).value == x
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=150)
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=80, deadline=None
+)
 @given(
     cell=cells,
     unit=st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["比例", "tce/t", "%", "-"])),
@@ -85,13 +89,12 @@ def test_reader_value_collects_errors_and_never_raises(cement, cell, unit, pct):
 
 
 def _build(doc):
-    try:
+    """Anything but cpscore's own errors fails the test (hypothesis reports the input)."""
+    with contextlib.suppress(CpscoreError):
         build_system(doc, "fuzz.json", "0" * 64)
-    except CpscoreError:
-        pass
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(json_values)
 def test_loader_on_arbitrary_json(doc):
     _build(doc)
@@ -110,7 +113,7 @@ def _paths(node, prefix=()):
 PATHS = [p for p in _paths(CEMENT_DOC) if p]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     path=st.sampled_from(PATHS),
     replacement=json_values,
