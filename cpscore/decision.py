@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import itertools
 import random
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +75,9 @@ class _Compiled:
         self.system = system
         self.name = f"cpscore_{next(self._counter)}_{system.sha256[:12]}"
         self.fired: list[tuple[str, int]] = []
+        # Actions report into self.fired; a lock keeps threads (e.g. a threaded Dask worker)
+        # from interleaving two plants in one host.
+        self.lock = threading.Lock()
         rules: dict[str, Any] = {}
         for i, rule in enumerate(system.classification):
             rules[f"class_{i}"] = {
@@ -108,16 +112,18 @@ class _Compiled:
             v = _durable_value(facts.get(name))
             if v is not None:
                 message[name] = v
-        self.fired = []
-        try:
-            state = self.host.assert_fact(self.name, message)
-        except MessageNotHandledException:
-            state = None
-        finally:
-            self.host.retract_fact(self.name, message)
+        with self.lock:
+            self.fired = []
+            try:
+                state = self.host.assert_fact(self.name, message)
+            except MessageNotHandledException:
+                state = None
+            finally:
+                self.host.retract_fact(self.name, message)
+            fired = self.fired
         if state and "exception" in state:
             raise RuntimeError(f"durable-rules action failed: {state['exception']}")
-        return self.fired
+        return fired
 
 
 _COMPILED: dict[tuple[str, str], _Compiled] = {}

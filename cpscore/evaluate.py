@@ -165,3 +165,27 @@ def evaluate_workbook(path: str, system: System) -> Evaluation:
     from .workbook import read_plant_workbook
 
     return evaluate_records(system, [read_plant_workbook(path, system)])
+
+
+def results_frame(ev: Evaluation) -> pd.DataFrame:
+    """One row per plant: class, rank, scores, the rule that fired, missing count and the level
+    met by every indicator (``level.<id>``, '' when none). The tabular form of the documents."""
+    sys_ = ev.system
+    out = ev.summary()
+    out.insert(0, "system", sys_.id)
+    out["missing_count"] = ev.columns["missing_count"].astype(np.int64)
+    names = np.array([lv.id for lv in sys_.levels] + [""], dtype=object)
+    status = ev.scores.status
+    for j, ind in enumerate(sys_.indicators):
+        levels = names[ev.scores.level[:, j]]
+        levels[status[:, j] != "ok"] = ""
+        out[f"level.{ind.id}"] = levels
+    return out
+
+
+def score_frame(system: System, plants: pd.DataFrame) -> pd.DataFrame:
+    """The pure scoring function: a DataFrame of plants in, a DataFrame of results out.
+
+    It is what a distributed run maps over partitions (see :mod:`cpscore.distributed`).
+    """
+    return results_frame(evaluate_frame(system, plants))

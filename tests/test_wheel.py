@@ -21,7 +21,17 @@ from conftest import EXAMPLES, ROOT
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp / "dist"), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp / "dist"),
+            str(ROOT),
+        ],
         check=True,
     )
     (wheel,) = (tmp / "dist").glob("cpscore-*.whl")
@@ -35,8 +45,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_systems_and_schemas(installed: Path) -> None:
     python = installed / "bin" / "python"
     out = subprocess.run(
-        [str(python), "-c", "from cpscore.resources import systems_dir, schemas_dir; print(systems_dir()); print(schemas_dir())"],
-        check=True, capture_output=True, text=True, cwd=installed,
+        [
+            str(python),
+            "-c",
+            "from cpscore.resources import systems_dir, schemas_dir; print(systems_dir()); print(schemas_dir())",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=installed,
     ).stdout.split()
     assert all("site-packages/cpscore/_data" in p for p in out)
 
@@ -45,8 +62,19 @@ def test_installed_cli_evaluates_an_example(installed: Path, tmp_path: Path) -> 
     cpscore = installed / "bin" / "cpscore"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run(
-        [str(cpscore), "evaluate", str(EXAMPLES / "cement" / "plant-advanced.xlsx"), "--sector", "cement", "--format", "json"],
-        capture_output=True, text=True, cwd=tmp_path, env=env,
+        [
+            str(cpscore),
+            "evaluate",
+            str(EXAMPLES / "cement" / "plant-advanced.xlsx"),
+            "--sector",
+            "cement",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
     )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
