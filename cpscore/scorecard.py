@@ -12,8 +12,6 @@ other workbooks and tests can find them.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,9 @@ from .evaluate import Evaluation
 from .explain import level_label
 from .next_class import NextClassPath, path_to_next_class
 from .outputs import atomic_path
+from .sheetfit import fit_height as _fit_height
+from .sheetfit import fit_rows as _fit_rows
+from .sheetfit import span_width as _span_width
 
 GREY = "BFBFBF"
 LIGHT = "EDEDED"
@@ -307,43 +308,6 @@ def _kv(ws: Any, row: int, label: str, value: Any, st: _Styles, span: int = 8) -
     return row + 1
 
 
-def _text_units(text: str) -> int:
-    """Display width in character units: CJK characters are two units wide."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _lines(text: str, width: float, size: float) -> int:
-    per_line = max(width * 1.1 * 11.0 / size - 1.0, 1.0)
-    return sum(max(math.ceil(_text_units(seg) / per_line), 1) for seg in text.split("\n"))
-
-
-def _span_width(ws: Any, first: int, last: int) -> float:
-    from openpyxl.utils import get_column_letter
-
-    return sum(
-        ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(first, last + 1)
-    )
-
-
-def _fit_height(ws: Any, row: int, text: str, width: float, size: float) -> None:
-    """Row height for wrapped text: spreadsheet applications do not fit rows written by openpyxl."""
-    lines = _lines(text, width, size)
-    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, lines * size * 1.35 + 4)
-
-
-def _fit_rows(ws: Any, first: int, last: int, size: float) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for r in range(first, last + 1):
-        lines = 1
-        for c in range(1, ws.max_column + 1):
-            v = ws.cell(r, c).value
-            if isinstance(v, str) and v:
-                width = ws.column_dimensions[get_column_letter(c)].width or 8.43
-                lines = max(lines, _lines(v, width, size))
-        ws.row_dimensions[r].height = lines * size * 1.35 + 4
-
-
 def _summary(
     ws: Any,
     ev: Evaluation,
@@ -461,6 +425,7 @@ def _summary(
             ws.cell(row, 5, g["points"]).number_format = "0.00"
             for col in range(1, 6):
                 ws.cell(row, col).border = st.border
+                ws.cell(row, col).alignment = st.wrap
             row += 1
         _fit_rows(ws, row - len(doc["gaps"][:3]), row - 1, 11)
         row += 1

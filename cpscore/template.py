@@ -19,6 +19,7 @@ from typing import Any
 from .explain import level_label
 from .model import Fact, Indicator, System
 from .outputs import atomic_path
+from .sheetfit import fit_rows
 
 SHEET_PLANT = {"zh": "企业信息", "en": "Plant"}
 SHEET_INDICATORS = {"zh": "指标数据", "en": "Indicators"}
@@ -351,6 +352,7 @@ def write_plant_workbook(
                 wi.cell(r, col).alignment = wrap
     for col, width in zip("ABCDEFG", (26, 18, 34, 14, 14, 30, 44), strict=True):
         wi.column_dimensions[col].width = width
+    fit_rows(wi, 2, wi.max_row, 11)
     wi.freeze_panes = "E2"
     wi.print_title_rows = "1:1"
     protect(wi)
