@@ -30,7 +30,17 @@ INDICATOR_HEADERS = {
     "name": ("name", "indicator", "二级指标", "指标名称", "指标"),
     "unit": ("unit", "单位"),
     "value": ("value", "填报值", "数值", "实际值", "企业现状", "值"),
-    "note": ("note", "evidence", "source", "备注", "数据来源", "依据", "说明"),
+    "note": (
+        "note",
+        "evidence",
+        "note / evidence",
+        "source",
+        "备注",
+        "数据来源",
+        "备注/数据来源",
+        "依据",
+        "说明",
+    ),
 }
 PLANT_KEYS = {
     "id": ("id", "plantid", "plant", "企业编号", "编号"),
