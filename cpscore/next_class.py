@@ -221,7 +221,7 @@ def _read_rule(
     key, arg = conditions.split(when)
     parts = arg if key == "$and" else [when]
     rule = _Rule({}, {}, [])
-    facts = ev.facts[i]
+    facts = ev.facts(i)
     for part in parts:
         atoms = list(conditions.atoms(part))
         op, name, operand = atoms[0]
