@@ -48,7 +48,12 @@ class CellIssue:
         return f"{self.address}:{found} {self.message}"
 
     def as_dict(self) -> dict[str, str]:
-        return {"sheet": self.sheet, "cell": self.cell, "found": self.found, "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "found": self.found,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -73,7 +78,9 @@ class TableImportError(CpscoreError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        lines = [f"{self.path}: {len(self.problems)} cell(s) could not be interpreted; no file written"]
+        lines = [
+            f"{self.path}: {len(self.problems)} cell(s) could not be interpreted; no file written"
+        ]
         lines += [f"  {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -589,7 +596,9 @@ def import_table(
         if key not in cols:
             header = L.PRINTED[key][0]
             problems.append(CellIssue(name, cell_ref(hr, 0), "", f"no {header} column"))
-    levels = [k.split(":", 1)[1] for k in sorted(cols, key=lambda k: cols[k]) if k.startswith("level:")]
+    levels = [
+        k.split(":", 1)[1] for k in sorted(cols, key=lambda k: cols[k]) if k.startswith("level:")
+    ]
     if not levels:
         problems.append(CellIssue(name, cell_ref(hr, 0), "", "no Ⅰ级/Ⅱ级/Ⅲ级基准值 columns"))
     if problems:
@@ -649,7 +658,9 @@ def _defaults(doc: dict[str, Any], levels: list[str], notes: list[CellIssue], sh
     if "below" not in doc:
         last = levels[-1] if levels else ""
         doc["below"] = {"id": "lagging", "zh": "未达标", "en": f"Below level {last}"}
-        notes.append(CellIssue(sheet, "", "", "below not given: the class below is 未达标 (lagging)"))
+        notes.append(
+            CellIssue(sheet, "", "", "below not given: the class below is 未达标 (lagging)")
+        )
 
 
 _REQUIRED_META = (
@@ -674,9 +685,7 @@ def _missing_metadata(doc: dict[str, Any], meta_sheet: str | None) -> list[CellI
     if doc.get("status") in ("unverified", "illustrative") and not L.has_dotted(doc, "notice.zh"):
         missing.append("notice.zh")
     return [
-        CellIssue(
-            where, "", "", f"metadata {k} missing ({L.META_HELP.get(k, 'see the guide')})"
-        )
+        CellIssue(where, "", "", f"metadata {k} missing ({L.META_HELP.get(k, 'see the guide')})")
         for k in missing
     ]
 

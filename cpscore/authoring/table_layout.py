@@ -22,7 +22,10 @@ META_SHEET_ALIASES = ("体系信息", "system", "metadata", "元数据", "说明
 PRINTED = {
     "no": ("序号", ("序号", "no", "no.")),
     "group": ("一级指标", ("一级指标", "一级评价指标", "group")),
-    "group_weight": ("一级指标权重", ("一级指标权重", "一级权重", "一级指标权重值", "group_weight")),
+    "group_weight": (
+        "一级指标权重",
+        ("一级指标权重", "一级权重", "一级指标权重值", "group_weight"),
+    ),
     "name": ("二级指标", ("二级指标", "二级评价指标", "indicator", "指标")),
     "unit": ("单位", ("单位", "unit")),
     "weight": ("二级指标权重", ("二级指标权重", "二级权重", "二级指标权重值", "weight")),
@@ -148,7 +151,11 @@ LEVEL_PRESETS: dict[str, list[dict[str, str]]] = {
     ],
     # GB/T 43329—2023 era names (DESIGN §2a).
     "43329": [
-        {"id": "I", "zh": "Ⅰ级 清洁生产先进（标杆）水平", "en": "Level I: advanced (benchmark) level"},
+        {
+            "id": "I",
+            "zh": "Ⅰ级 清洁生产先进（标杆）水平",
+            "en": "Level I: advanced (benchmark) level",
+        },
         {"id": "II", "zh": "Ⅱ级 清洁生产准入水平", "en": "Level II: entry level"},
         {"id": "III", "zh": "Ⅲ级 清洁生产一般水平", "en": "Level III: general level"},
     ],
