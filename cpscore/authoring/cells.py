@@ -165,6 +165,10 @@ def parse_benchmark(
             problem=f"the number {format_number(cell)} has no comparator: write it as printed, "
             "e.g. ≤8 or ≥82"
         )
+    folded = unicodedata.normalize("NFKC", str(cell))
+    if re.search(r"\d[ \t\u3000]+\.?\d", folded):
+        # "≤2 0" pasted from a PDF may be ≤20 or ≤2 with a stray 0: check it against the PDF.
+        return Reading(problem="digits separated by a space; check the number against the PDF")
     text = normalise_text(cell).rstrip(_TRAILING)
     if text.lower() in EMPTY_MARKS:
         return Reading(empty=True)
@@ -230,6 +234,16 @@ def _parse(text: str, unit: str, variables: frozenset[str] | None, notes: list[s
     return Reading(benchmark=bench, notes=tuple(notes))
 
 
+def looks_like_benchmark(cell: object) -> bool:
+    """A short cell starting with a comparator or a digit: meant as a number, not a text."""
+    text = normalise_text(cell)
+    return bool(text) and (
+        text[0] in "≤≥<>"
+        or text.startswith(tuple(w for w, _ in _WORD_OPS))
+        or (text[0].isdigit() and len(text) <= 12)
+    )
+
+
 def _comparator_count(text: str) -> int:
     n = len(re.findall(r"[≤≥<>]", text))
     for word, _ in _WORD_OPS:  # longest first, so 不大于 is not counted again as 大于
@@ -241,4 +255,7 @@ def _comparator_count(text: str) -> int:
 def _unit_ok(rest: str, unit: str) -> bool:
     if not rest:
         return True
-    return bool(unit) and _unit_key(rest) == _unit_key(unit)
+    if not unit:
+        return False
+    # "3次" under the unit 次/年: the cell prints the unit's count word only.
+    return _unit_key(rest) in (_unit_key(unit), _unit_key(unit).split("/")[0])

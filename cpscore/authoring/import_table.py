@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import CpscoreError, InputError, Location, SystemFileError
 from ..values import cell_ref, parse_number
 from . import table_layout as L
-from .cells import DITTO_MARKS, normalise_text, parse_benchmark, render
+from .cells import DITTO_MARKS, looks_like_benchmark, normalise_text, parse_benchmark, render
 
 _SAME_LEVEL = re.compile(r"^同(I{1,3}|IV|V)级(要求|基准值)?$")
 _FOOTNOTE = re.compile(r"^(注|说明|备注|note)")
@@ -407,6 +407,17 @@ def _indicator(
     if kind is None:
         read_ok = [lv for lv, x in readings.items() if x.ok]
         kind = "quantitative" if read_ok else "qualitative"
+        if not read_ok:
+            suspicious = [lv for lv in readings if looks_like_benchmark(cells[lv])]
+            for lv in suspicious:
+                b.problem(
+                    r,
+                    f"level:{lv}",
+                    cells[lv],
+                    f"{readings[lv].problem} (if the row is qualitative, say so in the kind column)",
+                )
+            if suspicious:
+                return None
         if read_ok and len(read_ok) < len(readings):
             for lv, x in readings.items():
                 if not x.ok:
