@@ -250,10 +250,12 @@ def canonical(doc: Any) -> Any:
     return out
 
 
-def load_doc(ref: str | Path) -> dict[str, Any]:
-    """The raw document of a system (bundled id, sector or path), validated."""
-    from ..catalog import bundled, load
+def load_doc(ref: str | Path, check: bool = True) -> dict[str, Any]:
+    """The raw document of a system (bundled id, sector or path), schema-validated; with
+    ``check`` also semantically checked (diff compares drafts that may not add up yet)."""
+    from ..catalog import bundled, resolve
+    from ..loader import load_system
 
     ref = str(ref)
     sector = ref if any(e.sector == ref for e in bundled()) else None
-    return load(sector, None if sector else ref).raw
+    return load_system(resolve(sector, None if sector else ref), check=check).raw
