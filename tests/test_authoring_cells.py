@@ -32,7 +32,12 @@ N = frozenset({"n"})
         ("3次以下", "次/年", "", {"op": "<=", "value": 3}),  # 以下 includes the number
         ("5以上", "", "", {"op": ">=", "value": 5}),
         ("热灼减率<4%。", "%", "热灼减率", {"op": "<", "value": 4}),  # name repeated in the cell
-        ("各条焚烧线停炉检修次数为3次以下/年。", "次/年", "各条焚烧线停炉检修次数", {"op": "<=", "value": 3}),
+        (
+            "各条焚烧线停炉检修次数为3次以下/年。",
+            "次/年",
+            "各条焚烧线停炉检修次数",
+            {"op": "<=", "value": 3},
+        ),
         ("≤(10+5n)", "kWh/m²", "", {"op": "<=", "value": {"expr": "10 + 5 * n"}}),
         ("≤ (25+10n)", "", "", {"op": "<=", "value": {"expr": "25 + 10 * n"}}),
         ("≤（0.14+0.08n）", "", "", {"op": "<=", "value": {"expr": "0.14 + 0.08 * n"}}),
@@ -55,7 +60,11 @@ def test_empty_marks_mean_no_benchmark(cell):
     ("cell", "unit", "problem"),
     [
         (8, "", "the number 8 has no comparator: write it as printed, e.g. ≤8 or ≥82"),
-        ("5次/年", "次/年", "no comparator (≤ < ≥ > or a range): the printed cell must say how the value is compared"),
+        (
+            "5次/年",
+            "次/年",
+            "no comparator (≤ < ≥ > or a range): the printed cell must say how the value is compared",
+        ),
         ("≤2 0", "", "digits separated by a space; check the number against the PDF"),
         ("≥82%", "", "text '%' after the number, but the unit column is empty"),
         ("≤5g/t", "kg/t", "text 'g/t' after the number, but the unit column says 'kg/t'"),

@@ -47,17 +47,39 @@ def test_structured_diff():
     d = diff_docs(old, _v2(old))
     got = {(c.change, c.area, c.where, _s(c.old), _s(c.new)) for c in d.changes}
     assert got == {
-        ("changed", "metadata", "version", "draft (third-party transcription @5878b99)", "v2 (test)"),
+        (
+            "changed",
+            "metadata",
+            "version",
+            "draft (third-party transcription @5878b99)",
+            "v2 (test)",
+        ),
         ("changed", "weight", "energy_consumption", "0.12", "0.1"),
         ("changed", "limiting", "pollutant_emission/so2/limiting", "True", "False"),
         ("changed", "benchmark", "pollutant_emission/so2/II", "≤60", "≤50"),
-        ("added", "indicator", "pollutant_emission/mercury", "None",
-         "{'weight': 0.03, 'unit': 'mg/Nm³', 'benchmarks': {'I': '≤0.05'}}"),
-        ("removed", "indicator", "clean_production_management/energy_management",
-         "{'weight': 0.5}", "None"),
+        (
+            "added",
+            "indicator",
+            "pollutant_emission/mercury",
+            "None",
+            "{'weight': 0.03, 'unit': 'mg/Nm³', 'benchmarks': {'I': '≤0.05'}}",
+        ),
+        (
+            "removed",
+            "indicator",
+            "clean_production_management/energy_management",
+            "{'weight': 0.5}",
+            "None",
+        ),
         # matched by its Chinese name: an id renamed, not one removed and one added
         ("changed", "indicator", "energy_consumption/energy", "energy_per_tonne", "energy"),
-        ("changed", "rule", "rule/I", _s(old["classification"][0]), _s(_v2(old)["classification"][0])),
+        (
+            "changed",
+            "rule",
+            "rule/I",
+            _s(old["classification"][0]),
+            _s(_v2(old)["classification"][0]),
+        ),
     }
     assert not d.same
 

@@ -34,8 +34,17 @@ def _numbers(doc):
             }
             reqs = {lv: t["zh"] for lv, t in (i.get("requirements") or {}).items()}
             inds.append(
-                (i["id"], i["zh"], i["kind"], i.get("unit"), i.get("direction"), i["weight"],
-                 i.get("limiting", False), bms, reqs)
+                (
+                    i["id"],
+                    i["zh"],
+                    i["kind"],
+                    i.get("unit"),
+                    i.get("direction"),
+                    i["weight"],
+                    i.get("limiting", False),
+                    bms,
+                    reqs,
+                )
             )
         out.append((g["zh"], g["weight"], g.get("bonus", False), inds))
     return out
@@ -85,7 +94,18 @@ def _table(tmp_path, rows, meta=None):
     """A small table workbook: header row, data rows, optional metadata rows."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["一级指标", "一级指标权重", "二级指标", "单位", "二级指标权重", "Ⅰ级基准值", "Ⅱ级基准值", "Ⅲ级基准值"])
+    ws.append(
+        [
+            "一级指标",
+            "一级指标权重",
+            "二级指标",
+            "单位",
+            "二级指标权重",
+            "Ⅰ级基准值",
+            "Ⅱ级基准值",
+            "Ⅲ级基准值",
+        ]
+    )
     for r in rows:
         ws.append(r)
     m = wb.create_sheet("体系信息")

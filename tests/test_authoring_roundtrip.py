@@ -37,7 +37,17 @@ def test_export_prints_the_published_columns(tmp_path):
     export_table(json.loads(FIXTURE.read_text(encoding="utf-8")), tmp_path / "t.xlsx")
     sheet = CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_name("指标表")
     rows = sheet.to_python()
-    assert rows[1][:9] == ["序号", "一级指标", "一级指标权重", "二级指标", "单位", "二级指标权重", "Ⅰ级基准值", "Ⅱ级基准值", "Ⅲ级基准值"]
+    assert rows[1][:9] == [
+        "序号",
+        "一级指标",
+        "一级指标权重",
+        "二级指标",
+        "单位",
+        "二级指标权重",
+        "Ⅰ级基准值",
+        "Ⅱ级基准值",
+        "Ⅲ级基准值",
+    ]
     first = rows[2]
     # limiting star, expression benchmarks as printed: ≤(10 + 5 * n) needs no printed text,
     # the printed "≤ (25+10n)" reads back as the same benchmark so the cell shows it.
@@ -49,9 +59,15 @@ def test_export_prints_the_published_columns(tmp_path):
 
 
 def test_printed_text_that_does_not_read_back_goes_to_its_own_column(tmp_path):
-    doc = json.loads((ROOT / "indicator_systems/hazardous-waste-incineration/draft-5878b99.json").read_text(encoding="utf-8"))
+    doc = json.loads(
+        (ROOT / "indicator_systems/hazardous-waste-incineration/draft-5878b99.json").read_text(
+            encoding="utf-8"
+        )
+    )
     export_table(doc, tmp_path / "t.xlsx")
-    rows = CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_name("指标表").to_python()
+    rows = (
+        CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_name("指标表").to_python()
+    )
     header = rows[1]
     furnace = next(r for r in rows if r[3] == "炉膛温度<850℃记录次数（每天，除启停炉外）")
     assert furnace[header.index("Ⅰ级基准值")] == "≤5"

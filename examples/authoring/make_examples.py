@@ -63,7 +63,23 @@ def messy(doc: dict, target: Path) -> None:
     ws = wb.active
     ws.title = "Sheet1"
     ws.append([f"表1 {doc['title']['zh']}评价指标项目、权重及基准值"])
-    ws.append(["序号", "一级指标", "一级指标权重", "二级指标", "单位", "二级指标权重", "基准值", None, None, "id", "kind", "direction", "group_bonus"])
+    ws.append(
+        [
+            "序号",
+            "一级指标",
+            "一级指标权重",
+            "二级指标",
+            "单位",
+            "二级指标权重",
+            "基准值",
+            None,
+            None,
+            "id",
+            "kind",
+            "direction",
+            "group_bonus",
+        ]
+    )
     ws.append([None] * 6 + ["Ⅰ级", "Ⅱ级", "Ⅲ级"])
     ws.merge_cells("G2:I2")
     for c in "ABCDEF":
