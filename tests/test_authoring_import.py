@@ -223,3 +223,10 @@ def test_input_file_is_not_modified(tmp_path):
     before = copy.read_bytes()
     import_table(copy)
     assert copy.read_bytes() == before
+
+
+def test_unknown_option_key_is_reported(tmp_path):
+    path = _table(tmp_path, [["资源消耗", 1, "取水量", "m³/t", 1, "≤1", "≤2", "≤3"]])
+    assert [str(p) for p in import_table(path, {"stauts": "official"}).problems] == [
+        "--set stauts: unknown metadata key (see the guide)"
+    ]

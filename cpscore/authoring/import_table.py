@@ -623,6 +623,12 @@ def import_table(
         entries, issues = read_metadata(book, meta_sheet)
         problems += issues
     for key, value in (overrides or {}).items():
+        key = L.META_ALIASES.get(key, key)
+        if key not in L.META_KEYS:
+            problems.append(
+                CellIssue(f"--set {key}", "", "", "unknown metadata key (see the guide)")
+            )
+            continue
         entries[key] = (value, f"--{key}")
     for key in L.META_KEYS:
         if key not in entries:
