@@ -167,12 +167,25 @@ def validate(files: tuple[str, ...], bundled: bool) -> None:
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="markdown: the README coverage table (with --coverage).",
 )
-def systems(fmt: str) -> None:
-    """List the bundled indicator systems."""
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="The 19 key sectors and every bundled system: status, source, what is missing.",
+)
+def systems(fmt: str, coverage: bool) -> None:
+    """List the bundled indicator systems (or, with --coverage, the sector coverage)."""
     from .catalog import bundled
 
+    if coverage:
+        _coverage(fmt)
+        return
     entries = bundled()
     if fmt == "json":
         rows = [{k: (str(v) if k == "path" else v) for k, v in e.__dict__.items()} for e in entries]
@@ -188,6 +201,35 @@ def systems(fmt: str) -> None:
         status = e.status if e.status == "official" else f"[bold red]{e.status}[/]"
         table.add_row(
             e.id, e.sector, e.title_zh, e.effective or "draft", status, e.method, str(e.indicators)
+        )
+    Console().print(table)
+
+
+def _coverage(fmt: str) -> None:
+    from .coverage import markdown, rows
+
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in rows()], ensure_ascii=False, indent=2))
+        return
+    if fmt == "markdown":
+        click.echo(markdown())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Coverage of the 19 key sectors and the bundled systems")
+    for col in ("sector", "group", "system", "version", "status", "source", "missing"):
+        table.add_column(col, overflow="fold")
+    for r in rows():
+        status = r.status if r.status == "official" else f"[bold red]{r.status}[/]"
+        table.add_row(
+            f"{r.zh} ({r.sector})",
+            r.group,
+            r.system or "—",
+            r.version or "—",
+            status,
+            r.source,
+            r.missing,
         )
     Console().print(table)
 
@@ -224,6 +266,113 @@ def template(system_ref: str, output: str, lang: str) -> None:
     system = _load(sector, None if sector else system_ref, None)
     write_plant_workbook(system, output, lang)
     click.echo(f"wrote {output}")
+
+
+@main.command("import-table")
+@click.argument("table", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="System JSON to write."
+)
+@click.option(
+    "--sheet", help="The sheet holding the indicator table (default: the first with a header)."
+)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Metadata that wins over the metadata sheet, e.g. --set status=unverified "
+    "--set classification=2013 (dotted keys: title.zh, source.citation).",
+)
+@click.option("--notes", is_flag=True, help="Also list every interpretation made (〃, 以下 → ≤ …).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def import_table_cmd(
+    table: str, output: str, sheet: str | None, settings: tuple[str, ...], notes: bool, fmt: str
+) -> None:
+    """Read an indicator table (.xlsx laid out as published) and write a validated system file.
+
+    Every cell that cannot be interpreted is listed with its address and no file is written.
+    Exit 0 written, 1 cells could not be interpreted, 2 unreadable input or usage error.
+    """
+    from .authoring.import_table import TableImportError, import_table, write_system
+
+    overrides = {}
+    for item in settings:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--set")
+        overrides[key.strip()] = value
+    result = import_table(table, overrides, sheet)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "written": None if result.problems else output,
+                    "problems": [p.as_dict() for p in result.problems],
+                    "notes": [n.as_dict() for n in result.notes],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif notes:
+        for n in result.notes:
+            click.echo(f"note: {n}", err=True)
+    if result.problems:
+        err = TableImportError(table, result.problems)
+        if fmt == "text":
+            click.echo(err.describe(), err=True)
+        sys.exit(err.exit_code)
+    write_system(result.doc, output)
+    if fmt == "text":
+        n = sum(len(g["indicators"]) for g in result.doc["groups"])
+        click.echo(
+            f"wrote {output} ({result.doc['id']}, {n} indicators, {len(result.notes)} notes)"
+        )
+
+
+@main.command("export-table")
+@click.argument("system_ref", metavar="SYSTEM")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Workbook (.xlsx) to write.",
+)
+def export_table_cmd(system_ref: str, output: str) -> None:
+    """Write a system (bundled id, sector or JSON path) as the printed table layout (.xlsx)."""
+    from .authoring.export_table import export_table, load_doc
+
+    if not output.lower().endswith(".xlsx"):
+        raise click.BadParameter("the output must end in .xlsx", param_hint="-o")
+    export_table(load_doc(system_ref), output)
+    click.echo(f"wrote {output}")
+
+
+@main.command("diff")
+@click.argument("system_a", metavar="SYSTEM_A")
+@click.argument("system_b", metavar="SYSTEM_B")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
+    """What changed from SYSTEM_A to SYSTEM_B: indicators, weights, benchmarks, limiting flags, rules.
+
+    Files need to pass the schema only (a draft whose weights do not add up yet can be compared).
+    Like diff(1): exit 0 when the systems are the same, 1 when they differ, 2 on error.
+    """
+    from .authoring.diff import diff_docs, render_text
+    from .authoring.export_table import load_doc
+
+    d = diff_docs(load_doc(system_a, check=False), load_doc(system_b, check=False))
+    if fmt == "json":
+        click.echo(json.dumps(d.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(d))
+    sys.exit(0 if d.same else 1)
 
 
 if __name__ == "__main__":
