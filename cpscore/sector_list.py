@@ -198,7 +198,8 @@ def _list_rows(out: SectorList, ev: Evaluation) -> None:
             elif inds[j].quantitative:
                 values.append(float(ev.inputs.values[i, j]))
             else:
-                values.append(sys.levels[int(ev.scores.level[i, j])].id)
+                lvl = int(ev.scores.level[i, j])
+                values.append(sys.levels[lvl].id if lvl < len(sys.levels) else "none")
         source = str(meta.get("file", "")) + (f" #{meta['row']}" if meta.get("row") else "")
         out.rows.append(
             [
