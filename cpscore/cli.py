@@ -259,7 +259,7 @@ def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes reading workbooks (default: all cores).",
+    help="Processes reading workbooks (default: all cores, one per 500 files).",
 )
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 def batch(
