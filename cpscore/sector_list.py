@@ -139,6 +139,7 @@ def build(result: BatchResult, lang: str = "zh", date: dt.date | None = None) ->
     ev = result.evaluation
     order = ranking(ev) if ev is not None else []
     out = SectorList(result, lang, order, (date or dt.date.today()).isoformat())
+    out.columns = list_columns(result.system, lang)
     if ev is None:
         out.classes = [ClassCount(c.id, c.name.get(lang), 0, 0.0) for c in result.system.classes]
         return out
@@ -161,11 +162,9 @@ def _tonnes(t: SectorTotal) -> float | None:
         return None
 
 
-def _list_rows(out: SectorList, ev: Evaluation) -> None:
-    sys, lang = ev.system, out.lang
-    keys = key_indicators(sys)
+def list_columns(sys: System, lang: str) -> list[str]:
     inds = sys.indicators
-    out.columns = [
+    return [
         label("rank", lang),
         label("id", lang),
         label("name", lang),
@@ -176,11 +175,18 @@ def _list_rows(out: SectorList, ev: Evaluation) -> None:
         label("blocking", lang),
         *(
             f"{inds[j].name.get(lang)}" + (f" ({inds[j].unit})" if inds[j].unit else "")
-            for j in keys
+            for j in key_indicators(sys)
         ),
         label("source", lang),
         label("warnings", lang),
     ]
+
+
+def _list_rows(out: SectorList, ev: Evaluation) -> None:
+    sys, lang = ev.system, out.lang
+    keys = key_indicators(sys)
+    inds = sys.indicators
+    out.columns = list_columns(sys, lang)
     status = ev.scores.status
     for r, i in enumerate(out.order, start=1):
         meta = ev.meta[i]

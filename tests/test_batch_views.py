@@ -88,7 +88,15 @@ def test_empty_wide_template_has_every_column(tmp_path, cement):
         i.id for i in cement.indicators
     ]
     got = run_batch(cement, [tmp_path / "w.xlsx"], jobs=1)
-    assert got.inputs == 0  # an empty form holds no plants
+    assert (got.inputs, got.exit_code) == (0, 0)  # an empty form holds no plants
+    from openpyxl import load_workbook
+
+    from cpscore.batch_outputs import write_outputs
+
+    write_outputs(got, tmp_path / "l.xlsx", html_path=tmp_path / "l.html", lang="en")
+    lst = load_workbook(tmp_path / "l.xlsx")["List"]
+    assert [lst.cell(4, c).value for c in (1, 2)] == ["rank", "plant id"]
+    assert lst.max_row == 4
 
 
 # -- ranking and statistics ----------------------------------------------------------------------
