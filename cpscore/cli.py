@@ -257,14 +257,20 @@ def show(system_ref: str, fmt: str, lang: str) -> None:
 @click.argument("system_ref", metavar="SECTOR|SYSTEM")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
-def template(system_ref: str, output: str, lang: str) -> None:
+@click.option("--wide", is_flag=True, help="The wide form: one row per plant (for `batch`).")
+def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
     """Write the empty plant data workbook for a sector or system."""
     from .catalog import bundled
     from .template import write_plant_workbook
 
     sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
     system = _load(sector, None if sector else system_ref, None)
-    write_plant_workbook(system, output, lang)
+    if wide:
+        from .wide import write_wide_workbook
+
+        write_wide_workbook(system, output, lang)
+    else:
+        write_plant_workbook(system, output, lang)
     click.echo(f"wrote {output}")
 
 
@@ -373,6 +379,76 @@ def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
     else:
         click.echo(render_text(d))
     sys.exit(0 if d.same else 1)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@_system_options
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The list workbook (.xlsx).",
+)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="The list as CSV.")
+@click.option(
+    "--json",
+    "jsonl_path",
+    type=click.Path(dir_okay=False),
+    help="JSON lines: one result per plant, one line per rejected input.",
+)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="The public list page.")
+@click.option(
+    "--scorecards",
+    type=click.Path(file_okay=False),
+    help="Write each plant's Excel scorecard into this folder.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes reading workbooks (default: all cores, one per 500 files).",
+)
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+def batch(
+    inputs: tuple[str, ...],
+    sector: str | None,
+    system_ref: str | None,
+    as_of: dt.date | None,
+    output: str,
+    csv_path: str | None,
+    jsonl_path: str | None,
+    html_path: str | None,
+    scorecards: str | None,
+    jobs: int | None,
+    lang: str,
+) -> None:
+    """Evaluate every plant of a sector and write the association's list.
+
+    INPUTS: plant workbooks, folders (searched recursively for .xlsx) and wide workbooks (one
+    row per plant; `cpscore template S --wide`). Every input plant is evaluated or listed with
+    the reason it could not be (sheet 'Rejected inputs'); one bad file never stops the batch.
+
+    \b
+    Exit status:
+      0  every input plant was evaluated
+      1  some inputs were rejected (listed in the outputs)
+      2  usage error (unknown sector, no inputs, bad option)
+    """
+    from .batch import run_batch
+    from .batch_outputs import check_outputs, summary_line, terminal_progress, write_outputs
+
+    check_outputs(output, csv_path, jsonl_path, html_path, scorecards)
+    system = _load(sector, system_ref, as_of)
+    with terminal_progress() as tick:
+        result = run_batch(system, inputs, jobs, tick)
+    sl = write_outputs(result, output, csv_path, jsonl_path, html_path, scorecards, lang)
+    click.echo(summary_line(sl), err=True)
+    for path in (output, csv_path, jsonl_path, html_path, scorecards):
+        if path:
+            click.echo(f"wrote {path}", err=True)
+    sys.exit(result.exit_code)
 
 
 if __name__ == "__main__":

@@ -392,7 +392,22 @@ def read_plant_workbook(path: str | Path, system: System) -> PlantRecord:
     path = Path(path)
     if not path.is_file():
         raise InputError("no_file", Location(str(path)), "no such file", "a plant workbook (.xlsx)")
-    sheets = _read_sheets(path)
+    return plant_from_sheets(path, read_sheets(path), system)
+
+
+def read_sheets(path: str | Path) -> dict[str, list[list[Any]]]:
+    """Every sheet's cell values (python-calamine); InputError 'not_a_workbook' when unreadable."""
+    return _read_sheets(Path(path))
+
+
+def has_indicator_sheet(sheets: dict[str, Any]) -> bool:
+    return _find_sheet(sheets, INDICATOR_SHEETS) is not None
+
+
+def plant_from_sheets(
+    path: Path, sheets: dict[str, list[list[Any]]], system: System
+) -> PlantRecord:
+    """One plant from the already-read sheets of a plant workbook (see read_plant_workbook)."""
     reader = _Reader(system, path)
     plant_sheet = _find_sheet(sheets, PLANT_SHEETS)
     ind_sheet = _find_sheet(sheets, INDICATOR_SHEETS)
