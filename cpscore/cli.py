@@ -411,6 +411,19 @@ def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
     help="Processes reading workbooks (default: all cores, one per 500 files).",
 )
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(["pandas", "dask"]),
+    default="pandas",
+    show_default=True,
+    help="dask: score parquet/CSV tables (one row per plant) partition by partition and write "
+    "the results table (-o .parquet or .csv); for national-scale runs.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: a Dask scheduler to connect to (default: a local cluster).",
+)
 def batch(
     inputs: tuple[str, ...],
     sector: str | None,
@@ -423,6 +436,8 @@ def batch(
     scorecards: str | None,
     jobs: int | None,
     lang: str,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Evaluate every plant of a sector and write the association's list.
 
@@ -436,6 +451,17 @@ def batch(
       1  some inputs were rejected (listed in the outputs)
       2  usage error (unknown sector, no inputs, bad option)
     """
+    if engine == "dask":
+        if csv_path or jsonl_path or html_path or scorecards:
+            raise click.UsageError(
+                "--engine dask writes one results table (-o); drop --csv/--json/--html/--scorecards"
+            )
+        from .distributed import run_on_cluster
+
+        system = _load(sector, system_ref, as_of)
+        rows = run_on_cluster(list(inputs), system, output, scheduler, jobs)
+        click.echo(f"scored {rows} plants; wrote {output}", err=True)
+        return
     from .batch import run_batch
     from .batch_outputs import check_outputs, summary_line, terminal_progress, write_outputs
 

@@ -81,3 +81,30 @@ def run(paths: list[str], system: System, output: str, scheduler: str | None = N
     else:
         raise UsageError("the Dask output must be a .parquet folder or a .csv file")
     return int(results.shape[0].compute(scheduler=scheduler))
+
+
+def run_on_cluster(
+    paths: list[str],
+    system: System,
+    output: str,
+    address: str | None = None,
+    workers: int | None = None,
+) -> int:
+    """`cpscore batch --engine dask`: connect to a scheduler (or start a local cluster) and run."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError(
+            "--engine dask needs the dask extra: pip install 'cpscore[dask]'"
+        ) from None
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such input: {', '.join(missing)}")
+    if address:
+        with Client(address):
+            return run(paths, system, output)
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster),
+    ):
+        return run(paths, system, output)

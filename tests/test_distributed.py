@@ -64,3 +64,37 @@ def test_run_writes_output(cluster, cement, tmp_path: Path) -> None:
     assert dist.run([str(src)], cement, str(out)) == 200
     written = pd.read_csv(out, encoding="utf-8-sig", index_col=0)
     assert list(written["class"]) == list(score_frame(cement, plants)["class"])
+
+
+def test_cli_engine_dask(cement, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    plants = _plants(cement, 300)
+    src = tmp_path / "plants.parquet"
+    plants.reset_index().to_parquet(src)
+    out = tmp_path / "results.csv"
+    cmd = [
+        sys.executable,
+        "-m",
+        "cpscore",
+        "batch",
+        str(src),
+        "--sector",
+        "cement",
+        "--engine",
+        "dask",
+        "-o",
+        str(out),
+        "--jobs",
+        "2",
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "scored 300 plants" in proc.stderr
+    written = pd.read_csv(out, encoding="utf-8-sig", index_col=0)
+    assert list(written["class"]) == list(score_frame(cement, plants)["class"])
+    bad = subprocess.run(
+        [*cmd[:-2], "--html", str(tmp_path / "x.html")], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "--engine dask writes one results table" in bad.stderr
