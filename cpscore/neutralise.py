@@ -8,12 +8,15 @@ through one of these functions (OWASP "CSV injection").
 from __future__ import annotations
 
 import html
+import math
 import re
 from typing import Any
 
 # Characters that make Excel, WPS or LibreOffice read a cell as a formula or a DDE command.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
+# Control characters an .xlsx cannot hold (openpyxl refuses them).
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 def is_formula_like(text: str) -> bool:
@@ -46,3 +49,15 @@ def set_cell(cell: Any, value: Any) -> Any:
     else:
         cell.value = value
     return cell
+
+
+def cell_value(value: Any) -> Any:
+    """A value for a list or table cell: numbers as numbers (NaN as empty), text neutralised
+    with a leading apostrophe and stripped of control characters an .xlsx cannot hold."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return None if isinstance(value, float) and not math.isfinite(value) else value
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return cell_value(value.item())
+    return for_csv(_ILLEGAL.sub("", str(value)))

@@ -175,7 +175,7 @@ def blockers(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
             )
     next_class = sys.classes[rank - 1].id
     ctx = explanation_context(ev, i, lang)
-    facts = ev.facts[i]
+    facts = ev.facts(i)
     for rule in (r for r in sys.classification if r.klass == next_class):
         for part in explain.failing_parts(rule.when, facts):
             out.append(_blocker(sys, next_class, part, facts, ctx, lang))

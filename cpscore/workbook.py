@@ -33,7 +33,17 @@ INDICATOR_HEADERS = {
     "name": ("name", "indicator", "二级指标", "指标名称", "指标"),
     "unit": ("unit", "单位"),
     "value": ("value", "填报值", "数值", "实际值", "企业现状", "值"),
-    "note": ("note", "evidence", "source", "备注", "数据来源", "依据", "说明"),
+    "note": (
+        "note",
+        "evidence",
+        "note / evidence",
+        "source",
+        "备注",
+        "数据来源",
+        "备注/数据来源",
+        "依据",
+        "说明",
+    ),
 }
 PLANT_KEYS = {
     "id": ("id", "plantid", "plant", "企业编号", "编号"),
@@ -598,7 +608,18 @@ def read_plant_workbook(path: str | Path, system: System) -> PlantRecord:
     path = Path(path)
     if not path.is_file():
         raise InputError("no_file", Location(str(path)), "no such file", "a plant workbook (.xlsx)")
-    opened = open_workbook(path)
+    return plant_from_sheets(path, open_workbook(path), system)
+
+
+def has_indicator_sheet(sheets: dict[str, Any]) -> bool:
+    """A plant workbook (as opposed to a wide one): an indicator sheet, by name or by header."""
+    return _find_sheet(sheets, INDICATOR_SHEETS) is not None or any(
+        _header(rows, INDICATOR_HEADERS) is not None for rows in sheets.values()
+    )
+
+
+def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> PlantRecord:
+    """One plant from an already opened (and inspected) plant workbook."""
     sheets = opened.sheets
     if not any(
         _cell(rows, r, c) is not None
