@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from cpscore.batch import read_input, run_batch
 from cpscore.cli import main
+from cpscore.neutralise import is_formula_like
 from cpscore.template import write_plant_workbook
 
 N_PLANTS = 30
@@ -213,7 +214,7 @@ def test_csv_has_bom_and_neutralised_formulas(hostile):
     assert names["H1"] == '\'=HYPERLINK("http://evil.example","x")'
     assert names["H3"] == "'@SUM(A1:A9)"
     assert {r[3] for r in rows[1:]} == {"+2025"}  # a plain signed number is not a formula
-    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+    assert not any(is_formula_like(cell) for r in rows for cell in r)
 
 
 def test_list_workbook_has_no_formulas_and_every_sheet(hostile):
