@@ -25,7 +25,6 @@ from .model import System
 from .workbook import PlantRecord, WorkbookErrors
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
-FILES_PER_WORKER = 500
 
 
 @dataclass
@@ -180,6 +179,10 @@ def _read_in_worker(path: str) -> FileResult:
     return read_input(path, _WORKER_SYSTEM)
 
 
+def _read_chunk_in_worker(paths: list[str]) -> list[FileResult]:
+    return [_read_in_worker(p) for p in paths]
+
+
 def _context() -> Any:
     # Not fork: the parent may hold durable-rules timer threads, and forking a threaded process
     # can deadlock. forkserver starts workers from a clean process (spawn where unavailable).
@@ -204,38 +207,53 @@ def read_inputs(
 ) -> list[FileResult]:
     """Read every file, in parallel when jobs > 1; results in the order of ``paths``.
 
-    ``jobs=None`` uses every core, but no more workers than one per ``FILES_PER_WORKER`` files:
-    starting a worker (a fresh interpreter importing pandas) costs about a second, while a plant
-    workbook reads in about 2 ms, so small batches are faster in one process.
+    Files go to the workers in chunks from the front while this process reads chunks from the
+    back, until the two meet: the seconds a worker needs to start are spent reading, not
+    waiting, so a batch is never slower in parallel than in one process.
     """
     if jobs is None:
-        jobs = min(os.cpu_count() or 1, len(paths) // FILES_PER_WORKER)
+        jobs = os.cpu_count() or 1
     jobs = max(1, min(jobs, len(paths)))
     total = len(paths)
-    results: list[FileResult | None] = [None] * total
     tick = progress or (lambda _done, _total: None)
     tick(0, total)
     if jobs == 1:
+        results = []
         for k, p in enumerate(paths):
-            results[k] = read_input(p, system)
+            results.append(read_input(p, system))
             tick(k + 1, total)
-        return [r for r in results if r is not None]
+        return results
+    size = max(4, min(64, total // (jobs * 8) or 1))
+    chunks = [paths[i : i + size] for i in range(0, total, size)]
+    got: list[list[FileResult] | None] = [None] * len(chunks)
     done = 0
-    with ProcessPoolExecutor(jobs, _context(), _init_worker, (system,)) as ex:
-        futures = {ex.submit(_read_in_worker, str(p)): k for k, p in enumerate(paths)}
+    # jobs counts this process too: it reads alongside jobs - 1 workers.
+    with ProcessPoolExecutor(jobs - 1, _context(), _init_worker, (system,)) as ex:
+        futures = [ex.submit(_read_chunk_in_worker, [str(p) for p in c]) for c in chunks]
+        for k in range(len(chunks) - 1, -1, -1):
+            if not futures[k].cancel():
+                break  # the workers have reached this chunk; the rest is theirs
+            got[k] = [read_input(p, system) for p in chunks[k]]
+            done += len(chunks[k])
+            tick(done, total)
+        pending = {f: k for k, f in enumerate(futures) if got[k] is None}
         try:
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()
-                done += 1
+            for fut in as_completed(pending):
+                got[pending[fut]] = fut.result()
+                done += len(chunks[pending[fut]])
                 tick(done, total)
         except BrokenProcessPool:
-            pass  # the files not yet read are retried one by one below
-    for k, r in enumerate(results):
-        if r is None:
-            results[k] = _read_isolated(paths[k], system)
+            pass  # the chunks not yet read are retried file by file below
+    results: list[FileResult] = []
+    for k, chunk in enumerate(chunks):
+        if got[k] is not None:
+            results += got[k]  # type: ignore[operator]
+            continue
+        for p in chunk:
+            results.append(_read_isolated(p, system))
             done += 1
             tick(done, total)
-    return [r for r in results if r is not None]
+    return results
 
 
 # -- the batch -------------------------------------------------------------------------------

@@ -414,7 +414,7 @@ def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes reading workbooks (default: all cores, one per 500 files).",
+    help="Processes reading workbooks, this one included (default: all cores).",
 )
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @click.option(

@@ -11,6 +11,7 @@ Nothing here opens the file for writing, and nothing in a workbook is ever execu
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import zipfile
@@ -41,6 +42,24 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 _BUILTIN_PERCENT_FORMATS = frozenset({9, 10})  # '0%' and '0.00%'
+_PARSED_PARTS = re.compile(
+    r"^(?:\[Content_Types\]\.xml|_rels/.*|xl/(?:sharedStrings|styles|workbook)\.xml"
+    r"|xl/_rels/.*|xl/worksheets/.*|xl/chartsheets/.*|xl/tables/.*|docProps/.*)$",
+    re.IGNORECASE,
+)
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# Markers that send a sheet to the full (slower) scan; most plant sheets have none of them.
+# Each is looked for as a plain substring first (fast), then confirmed by its pattern.
+_FULL_SCAN_MARKERS = (
+    (b"<f", re.compile(rb"<f[ >/]")),
+    (b't="e"', re.compile(rb'\st="e"')),
+    (b"<mergeCell", re.compile(rb"<mergeCell[ >]")),
+    (b'<c r="', re.compile(rb'<c r="[A-Z]{3}|<(?:row r="|c r="[A-Z]{1,3})\d{6,}"')),
+)
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+_TWO_LETTER_COLUMN = re.compile(rb'<c r="([A-Z]{2})\d')
+_ONE_LETTER_COLUMN = re.compile(rb'<c r="([A-Z])\d')
+_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
 
 
 @dataclass
@@ -248,8 +267,10 @@ def _inspect_zip(path: Path) -> Inspection:
         inspection = Inspection()
         parts = _sheet_parts(path, zf)
         scanned = {p for _, p in parts} | {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
-        for name in sorted(names - scanned):
-            _read_member(path, zf, name, _xml_kind(name))  # every other part, bounded and defused
+        # Every part a spreadsheet parser reads is decompressed here, bounded and defused; the
+        # others (comments, drawings, printer settings …) are only bounded by their headers.
+        for name in sorted(n for n in names - scanned if _PARSED_PARTS.match(n)):
+            _read_member(path, zf, name, _xml_kind(name))
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             inspection.findings.append(
                 Finding(
@@ -363,19 +384,28 @@ def _xml_kind(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels", ".vml"))
 
 
-def _read_member(path: Path, zf: zipfile.ZipFile, name: str, xml: bool) -> None:
-    """Decompress one part fully (bounded); XML parts are parsed with defusedxml as they stream."""
-    if not xml:
-        with zf.open(name) as fh:
-            stream = _Bounded(fh, zf.getinfo(name), path)
-            try:
-                while stream.read(65536):
-                    pass
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-                raise _corrupt(path, name, e) from None
-        return
-    for _ in _iterparse(path, zf, name, ("end",)):
-        pass
+def _read_member(path: Path, zf: zipfile.ZipFile, name: str, xml: bool) -> bytes:
+    """Decompress one part fully, bounded; XML parts must not declare a DTD or entities."""
+    chunks = []
+    with zf.open(name) as fh:
+        stream = _Bounded(fh, zf.getinfo(name), path)
+        try:
+            while chunk := stream.read(65536):
+                chunks.append(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+            if isinstance(e, InputError):
+                raise
+            raise _corrupt(path, name, e) from None
+    data = b"".join(chunks)
+    # What defusedxml forbids, found without parsing: Office never writes either declaration.
+    if xml and _DTD.search(data):
+        raise _error(
+            "xml_entities",
+            path,
+            f"part {name!r} declares a DTD or entities",
+            "workbook XML without DOCTYPE or ENTITY declarations (Office never writes them)",
+        )
+    return data
 
 
 def _corrupt(path: Path, name: str, e: Exception) -> InputError:
@@ -387,14 +417,18 @@ def _corrupt(path: Path, name: str, e: Exception) -> InputError:
     )
 
 
-def _iterparse(path: Path, zf: zipfile.ZipFile, name: str, events: tuple[str, ...]) -> Any:
+def _iterparse(
+    path: Path, zf: zipfile.ZipFile, name: str, events: tuple[str, ...], data: bytes | None = None
+) -> Any:
     """Events of one XML part, parsed by defusedxml with DTDs and entities forbidden."""
+    import io
+
     import defusedxml
     from defusedxml.ElementTree import ParseError, iterparse
 
     try:
-        with zf.open(name) as fh:
-            stream = _Bounded(fh, zf.getinfo(name), path)
+        with io.BytesIO(data) if data is not None else zf.open(name) as fh:
+            stream = fh if data is not None else _Bounded(fh, zf.getinfo(name), path)
             yield from iterparse(
                 stream, events, forbid_dtd=True, forbid_entities=True, forbid_external=True
             )
@@ -439,25 +473,30 @@ def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     return sheets
 
 
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
+
+
+def _attr(attrs: bytes, name: bytes) -> str | None:
+    m = re.search(rb"\b" + name + rb'="([^"]*)"', attrs)
+    return html.unescape(m.group(1).decode("utf-8", "replace")) if m else None
+
+
 def _percent_styles(path: Path, zf: zipfile.ZipFile) -> set[int]:
-    """Indexes of cellXfs whose number format shows a percentage."""
+    """Indexes of cellXfs whose number format shows a percentage (styles.xml read as text: it
+    holds only attributes, and a DTD was already refused by _read_member)."""
+    data = _read_member(path, zf, "xl/styles.xml", xml=True)
     custom: dict[int, str] = {}
-    xfs: list[int] = []
-    in_cell_xfs = False
-    for event, el in _iterparse(path, zf, "xl/styles.xml", ("start", "end")):
-        tag = _local(el.tag)
-        if tag == "cellXfs":
-            in_cell_xfs = event == "start"
-        elif event == "end" and tag == "numFmt":
-            try:
-                custom[int(el.get("numFmtId", "-1"))] = el.get("formatCode", "")
-            except ValueError:
-                continue
-        elif event == "end" and tag == "xf" and in_cell_xfs:
-            try:
-                xfs.append(int(el.get("numFmtId", "0")))
-            except ValueError:
-                xfs.append(0)
+    for m in _NUM_FMT.finditer(data):
+        fmt_id = _attr(m.group(1), b"numFmtId")
+        if fmt_id and fmt_id.isdigit():
+            custom[int(fmt_id)] = _attr(m.group(1), b"formatCode") or ""
+    cell_xfs = _CELL_XFS.search(data)
+    xfs = []
+    for m in _XF.finditer(cell_xfs.group(0) if cell_xfs else b""):
+        fmt_id = _attr(m.group(1), b"numFmtId") or "0"
+        xfs.append(int(fmt_id) if fmt_id.isdigit() else 0)
     percent = {i for i, f in custom.items() if _is_percent_format(f)} | _BUILTIN_PERCENT_FORMATS
     percent -= {i for i, f in custom.items() if not _is_percent_format(f)}
     return {k for k, fmt in enumerate(xfs) if fmt in percent}
@@ -470,11 +509,44 @@ def _is_percent_format(code: str) -> bool:
 
 
 def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles: set[int]) -> None:
+    data = _read_member(path, zf, info.part, xml=True)
+    styled = percent_styles and re.search(
+        rb' s="(?:' + b"|".join(str(k).encode() for k in sorted(percent_styles)) + rb')"', data
+    )
+    if styled or any(text in data and pattern.search(data) for text, pattern in _FULL_SCAN_MARKERS):
+        _full_scan(path, zf, info, percent_styles, data)
+    else:
+        _quick_scan(path, info, data)
+
+
+def _quick_scan(path: Path, info: SheetInfo, data: bytes) -> None:
+    """Extent only: no formulas, error cells, merges, % styles or far-away cells are present."""
+    rows = _ROW_NUMBER.findall(data)
+    info.max_row = max(map(int, rows)) if rows else 0
+    columns = set(_TWO_LETTER_COLUMN.findall(data)) or set(_ONE_LETTER_COLUMN.findall(data))
+    info.max_col = (
+        max((parse_ref(c.decode() + "1") or (0, 0))[1] for c in columns) if columns else 0
+    )
+    if info.max_row * info.max_col > MAX_CELLS:
+        raise _error(
+            "dimensions",
+            path,
+            f"a {info.max_row} × {info.max_col} sheet",
+            f"sheets within {MAX_CELLS} cells (delete the far-away cells)",
+            info.name,
+        )
+    declared = _DIMENSION.search(data)
+    info.declared = declared.group(1).decode() if declared else ""
+
+
+def _full_scan(
+    path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles: set[int], data: bytes
+) -> None:
     row, col = 0, 0
     formula = value = False
     ref = cell_type = text = ""
     style = 0
-    for event, el in _iterparse(path, zf, info.part, ("start", "end")):
+    for event, el in _iterparse(path, zf, info.part, ("start", "end"), data):
         tag = _local(el.tag)
         if event == "start":
             if tag == "row":

@@ -76,6 +76,7 @@ def registry() -> Any:
     return reg
 
 
+@lru_cache(maxsize=1024)
 def normalise(unit: str) -> str:
     """The pint spelling of a printed unit ('' and '-' mean dimensionless)."""
     text = (unit or "").strip()

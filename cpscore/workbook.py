@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ class PlantRecord:
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=4096)
 def _key(text: object) -> str:
     return re.sub(r"[\s_()（）\[\]【】:：*]", "", str(text or "")).lower()
 
