@@ -144,7 +144,7 @@ def read_input(path: str | Path, system: System) -> FileResult:
                 "a plant workbook (sheet 指标数据 / Indicators) or a wide workbook "
                 "(a header row with 企业编号/id and indicator columns; cpscore template S --wide)",
             )
-        records, rows = read_wide_sheets(path, sheets, system, header)
+        records, rows = read_wide_sheets(path, sheets, system, header, opened.inspection.sheets)
         return FileResult(
             records, [_rejection(path, r.errors, plant_id=r.plant_id, row=r.row) for r in rows]
         )

@@ -98,6 +98,8 @@ def _compare(values: Any, op: str, operand: Any, n: int) -> np.ndarray:
                 "!=": x != operand,
             }[op]
         return res & ~np.isnan(x)
+    if n == 1:  # one plant (reasons, blockers): no need to group values
+        return np.array([_compare_one(arr.astype(object)[0], op, operand)], dtype=bool)
     return _per_distinct(arr, lambda v: _compare_one(v, op, operand))
 
 

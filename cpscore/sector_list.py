@@ -20,7 +20,7 @@ from .evaluate import Evaluation
 from .model import System
 from .plan import ADVANCED_SHARE_TARGET, PlanTarget, target_for
 from .reduction import SectorTotal, advanced_level_index, advanced_rank, potentials, sector_totals
-from .result import blockers
+from .result import blocking_limiting
 
 LABELS = {
     "rank": ("名次", "rank"),
@@ -188,15 +188,11 @@ def _list_rows(out: SectorList, ev: Evaluation) -> None:
     inds = sys.indicators
     out.columns = list_columns(sys, lang)
     status = ev.scores.status
+    blocked = blocking_limiting(ev)
     for r, i in enumerate(out.order, start=1):
         meta = ev.meta[i]
         klass = sys.class_by_id(ev.decisions[i].klass)
-        blocking = dict.fromkeys(
-            sys.indicator(x).name.get(lang)
-            for b in blockers(ev, i, lang)
-            if b.get("kind") == "limiting"
-            for x in b.get("indicators", [])
-        )
+        blocking = [inds[j].name.get(lang) for j in blocked[i]]
         values = []
         for j in keys:
             if status[i, j] != "ok":

@@ -9,15 +9,18 @@ is rejected on its own, naming its cells; the other rows are kept.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import units
 from .errors import Finding, InputError, Location
 from .model import Fact, Indicator, System
 from .outputs import atomic_path
-from .values import cell_ref
+from .safety import SheetInfo, parse_ref
+from .values import cell_ref, column_letter
 from .workbook import PLANT_KEYS, PlantRecord, _cell, _key, _Reader, sha256_of
 
 WIDE_SHEET = {"zh": "企业指标汇总", "en": "Plants"}
@@ -117,9 +120,18 @@ def find_header(sheets: dict[str, list[list[Any]]], system: System) -> WideHeade
 
 
 def read_wide_sheets(
-    path: Path, sheets: dict[str, list[list[Any]]], system: System, header: WideHeader
+    path: Path,
+    sheets: dict[str, list[list[Any]]],
+    system: System,
+    header: WideHeader,
+    sheet_info: dict[str, SheetInfo] | None = None,
 ) -> tuple[list[PlantRecord], list[RowRejection]]:
-    """Every data row below the header: the plants read, and the rows rejected."""
+    """Every data row below the header: the plants read, and the rows rejected.
+
+    Cells are classified column by column: a plain number within the plausible range, a blank,
+    or an answer already seen is taken directly (:class:`_FastColumns`); a row holding anything
+    else is read cell by cell with the single-plant reader's rules, which reports it.
+    """
     rows = sheets[header.sheet]
     sheet = header.sheet
     sha = sha256_of(path)
@@ -128,6 +140,10 @@ def read_wide_sheets(
     facts = {f.id: f for f in system.facts}
     present = {col.key for col in header.columns.values() if col.kind == "indicator"}
     absent = [ind for ind in system.indicators if ind.id not in present]
+    # Where each indicator's value sits, shared by every row (the result derives the cell).
+    letters = {
+        col.key: column_letter(c) for c, col in header.columns.items() if col.kind == "indicator"
+    }
     file_notes = [
         Finding(
             "ignored_column",
@@ -136,64 +152,213 @@ def read_wide_sheets(
         )
         for c, text in header.ignored.items()
     ]
+    fast = _FastColumns(system, path, header, rows, (sheet_info or {}).get(sheet))
     records: list[PlantRecord] = []
     rejected: list[RowRejection] = []
     first_row_of: dict[str, int] = {}
     for r in range(header.row + 1, len(rows)):
         if all(_cell(rows, r, c) is None for c in header.columns):
             continue  # blank line between blocks
-        reader = _Reader(system, path)
-        meta: dict[str, Any] = {}
-        for c, col in header.columns.items():
-            value = _cell(rows, r, c)
-            loc = reader.loc(sheet, r, c)
-            if col.kind == "meta":
-                meta[col.key] = None if value is None else str(value).strip()
-            elif col.kind == "fact":
-                reader.fact(facts[col.key], value, loc)
-            else:
-                _read_indicator(reader, indicators[col.key], value, col.unit, loc, sheet)
-        plant_id = meta.get("id")
-        if not plant_id:
-            reader.error(
-                "missing_id",
-                reader.loc(sheet, r, id_col),
-                "no plant id in a row with data",
-                "a plant id (企业编号) in the first column",
-            )
-        elif plant_id in first_row_of:
-            reader.error(
-                "duplicate_id",
-                reader.loc(sheet, r, id_col),
-                f"plant id {plant_id!r} again",
-                f"one row per plant (first in row {first_row_of[plant_id]})",
-            )
+        plant_id = _cell(rows, r, id_col)
+        plant_id = None if plant_id is None else str(plant_id).strip()
+        quick = fast.row(r) if plant_id and plant_id not in first_row_of else None
+        if quick is not None:
+            meta, row, findings = quick
+            first_row_of[plant_id] = r + 1  # type: ignore[index]
+            reader = None
         else:
-            first_row_of[plant_id] = r + 1
-        _check_required(reader, system, header, facts, sheet, r, id_col)
-        if reader.errors:
-            rejected.append(RowRejection(plant_id or None, r + 1, reader.errors))
-            continue
-        for ind in absent:
-            reader.note(
+            reader = _Reader(system, path, sheet_info)
+            meta = _read_row_slowly(reader, header, rows, r, indicators, facts, sheet)
+            plant_id = meta.get("id")
+            if not plant_id:
+                reader.error(
+                    "missing_id",
+                    reader.loc(sheet, r, id_col),
+                    "no plant id in a row with data",
+                    "a plant id (企业编号) in the first column",
+                )
+            elif plant_id in first_row_of:
+                reader.error(
+                    "duplicate_id",
+                    reader.loc(sheet, r, id_col),
+                    f"plant id {plant_id!r} again",
+                    f"one row per plant (first in row {first_row_of[plant_id]})",
+                )
+            else:
+                first_row_of[plant_id] = r + 1
+            _check_required(reader, system, header, facts, sheet, r, id_col)
+            if reader.errors:
+                rejected.append(RowRejection(plant_id or None, r + 1, reader.errors))
+                continue
+            row, findings = reader.row, reader.findings
+        findings = [*file_notes, *findings]
+        findings += [
+            Finding(
                 "missing_column",
                 f"no column for {ind.id} ({ind.name.zh}); treated as missing",
-                reader.loc(sheet),
                 ind.id,
+                Location(str(path), sheet),
             )
-        meta.update(file=str(path), sheet=sheet, row=r + 1, sha256=sha)
-        records.append(
-            PlantRecord(meta, reader.row, [*file_notes, *reader.findings], reader.provenance)
-        )
+            for ind in absent
+        ]
+        meta.update(file=str(path), sheet=sheet, row=r + 1, sha256=sha, columns=letters)
+        provenance = reader.provenance if reader is not None else {}
+        records.append(PlantRecord(meta, row, findings, provenance))
     return records, rejected
 
 
-def _read_indicator(
-    reader: _Reader, ind: Indicator, value: Any, unit: str | None, loc: Location, sheet: str
-) -> None:
-    reader.value(ind, value, unit, loc)
-    reader.provenance.setdefault(ind.id, {"how": "typed"})
-    reader.provenance[ind.id]["cell"] = f"{sheet}!{loc.cell}"
+def _read_row_slowly(
+    reader: _Reader,
+    header: WideHeader,
+    rows: list[list[Any]],
+    r: int,
+    indicators: dict[str, Indicator],
+    facts: dict[str, Fact],
+    sheet: str,
+) -> dict[str, Any]:
+    """One row, cell by cell, with the single-plant reader's rules and reports."""
+    meta: dict[str, Any] = {}
+    for c, col in header.columns.items():
+        value = _cell(rows, r, c)
+        loc = reader.loc(sheet, r, c)
+        if col.kind == "meta":
+            meta[col.key] = None if value is None else str(value).strip()
+        elif col.kind == "fact":
+            reader.fact(facts[col.key], value, loc)
+        else:
+            reader.value(indicators[col.key], value, col.unit, loc)
+    return meta
+
+
+class _FastColumns:
+    """The cells of a wide table that need no interpretation, found column by column.
+
+    A cell is taken directly when the single-plant reader would take it as it stands and report
+    nothing but a missing value: a finite number in the indicator's unit within the plausible
+    range (and not an ambiguous fraction of a percentage), a blank, or a text answer/fact value
+    that reads cleanly. Anything else sends its row to the slow, reporting path.
+    """
+
+    def __init__(
+        self,
+        system: System,
+        path: Path,
+        header: WideHeader,
+        rows: list[list[Any]],
+        info: SheetInfo | None,
+    ):
+        self.system, self.path, self.header, self.rows = system, path, header, rows
+        self.sheet = header.sheet
+        self.special = _special_cells(info)
+        self.cache: dict[tuple[str, str, Any], tuple[bool, Any]] = {}
+        self.number_ok = {
+            c: _plain_number_test(system.indicator(col.key), col.unit)
+            for c, col in header.columns.items()
+            if col.kind == "indicator" and system.indicator(col.key).quantitative
+        }
+        self.required = {f.id for f in system.facts if f.required}
+
+    def row(self, r: int) -> tuple[dict[str, Any], dict[str, Any], list[Finding]] | None:
+        meta: dict[str, Any] = {}
+        out: dict[str, Any] = {}
+        findings: list[Finding] = []
+        for c, col in self.header.columns.items():
+            value = _cell(self.rows, r, c)
+            if col.kind == "meta":
+                meta[col.key] = None if value is None else str(value).strip()
+                continue
+            if (r, c) in self.special:
+                return None
+            if col.kind == "indicator" and c in self.number_ok:
+                if value is None:
+                    ind = self.system.indicator(col.key)
+                    findings.append(
+                        Finding(
+                            "missing",
+                            f"no value for {ind.id} ({ind.name.zh}): scores 0 at every level",
+                            ind.id,
+                            Location(str(self.path), self.sheet, cell_ref(r, c)),
+                        )
+                    )
+                    continue
+                if not self.number_ok[c](value):
+                    return None
+                out[col.key] = float(value)
+                continue
+            if value is None:
+                if col.kind == "fact" and col.key in self.required:
+                    return None
+                if col.kind == "indicator":
+                    return None  # a missing answer: let the reader word it
+                continue
+            ok, got = self._cached(col, value)
+            if not ok:
+                return None
+            if got is not None:
+                out[col.key] = got
+        return meta, out, findings
+
+    def _cached(self, col: Column, value: Any) -> tuple[bool, Any]:
+        """Read one text cell the reader's way, once per distinct value; ok when it said nothing."""
+        key = (col.kind, col.key, value)
+        if key not in self.cache:
+            probe = _Reader(self.system, self.path)
+            loc = Location(str(self.path), self.sheet, "A1")
+            if col.kind == "fact":
+                fact = self.system.fact(col.key)
+                assert fact is not None
+                probe.fact(fact, value, loc)
+            else:
+                probe.answer(self.system.indicator(col.key), value, loc)
+            clean = not probe.errors and not probe.findings
+            self.cache[key] = (clean, probe.row.get(col.key))
+        return self.cache[key]
+
+
+def _special_cells(info: SheetInfo | None) -> set[tuple[int, int]]:
+    """(row, col), zero-based, of cells the sheet XML flags: formulas, errors, % formats, merges."""
+    if info is None:
+        return set()
+    refs = [*info.formulas_without_value, *info.error_cells, *info.percent_cells]
+    out = set()
+    for ref in refs:
+        rc = parse_ref(ref)
+        if rc:
+            out.add((rc[0] - 1, rc[1] - 1))
+    for rng in info.merged:
+        a, _, b = rng.partition(":")
+        lo, hi = parse_ref(a), parse_ref(b or a)
+        if lo and hi:
+            for rr in range(lo[0], hi[0] + 1):
+                for cc in range(lo[1], min(hi[1], lo[1] + 200) + 1):
+                    out.add((rr - 1, cc - 1))
+    return out
+
+
+def _plain_number_test(ind: Indicator, header_unit: str | None) -> Any:
+    """A test for cells the reader would take as typed, without a report; never true when the
+    header's unit differs from the indicator's (every cell is then converted and reported)."""
+    from .workbook import _is_percent
+
+    if header_unit and not units.same(header_unit, ind.unit):
+        return lambda _v: False
+    lo, hi = ind.plausible or (None, None)
+    percent = _is_percent(ind.unit)
+
+    def test(v: Any) -> bool:
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return False
+        try:
+            x = float(v)
+        except OverflowError:
+            return False
+        if not math.isfinite(x):
+            return False
+        if percent and 0 < x <= 1:
+            return False  # the reader reports an ambiguous percentage
+        return (lo is None or x >= lo) and (hi is None or x <= hi)
+
+    return test
 
 
 def _check_required(

@@ -280,3 +280,21 @@ def _is_timestamp(v) -> bool:
     import re
 
     return isinstance(v, dt.datetime) or bool(re.search(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d", str(v)))
+
+
+@pytest.mark.parametrize("which", ["cement", "hazardous_waste"])
+def test_vectorised_blocking_equals_the_per_plant_blockers(which, request):
+    """The list's 'limiting indicators blocking the next class' equal each document's blockers."""
+    from benchmarks.population import population
+    from cpscore.evaluate import evaluate_frame
+    from cpscore.result import blockers, blocking_limiting
+
+    system = request.getfixturevalue(which)
+    ev = evaluate_frame(system, population(system, 400, seed=21))
+    fast = blocking_limiting(ev)
+    assert any(fast)  # the population reaches plants that a limiting indicator holds back
+    for i in range(ev.n):
+        slow = [
+            x for b in blockers(ev, i, "en") if b["kind"] == "limiting" for x in b["indicators"]
+        ]
+        assert [system.indicators[j].id for j in fast[i]] == list(dict.fromkeys(slow))
