@@ -22,32 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEMS = ROOT / "indicator_systems"
 
-# A fictional clinker line that reaches level I under the illustrative cement system.
-CEMENT_FACTS = {
-    "plant_type": "clinker_line",
-    "kiln_capacity_tpd": 5000,
-    "clinker_output_t": 1_550_000,
-    "cement_output_t": 2_000_000,
-    "serious_pollution_accident": "否",
-}
-CEMENT_VALUES = {
-    "kiln_process": "Ⅰ级",
-    "grinding_process": "Ⅰ级",
-    "dust_control_equipment": "Ⅰ级",
-    "clinker_coal": 96.5,
-    "clinker_power": 54,
-    "cement_power": 82,
-    "water_per_tonne": 0.12,
-    "waste_heat_power": 39,
-    "waste_share": 32,
-    "particulates_per_tonne": 0.08,
-    "so2_per_tonne": 0.09,
-    "nox_per_tonne": 0.75,
-    "high_grade_share": 72,
-    "legal_compliance": "是",
-    "clean_production_audit": "Ⅰ级",
-    "management_system": "Ⅱ级",
-}
+# The fictional clinker line of the examples, which reaches level I under the illustrative
+# cement system (examples/generate.py).
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from examples.generate import CEMENT_FACTS  # noqa: E402
+from examples.generate import CEMENT_TOP as CEMENT_VALUES  # noqa: E402
+
 # Rows of the template's indicator sheet (header in row 1), value column E, unit column D.
 ROW: dict[str, int] = {}
 HW_VALUES = {"energy_per_tonne": 28, "dioxins": 0.2, "particulates": 8, "so2": 35, "nox": 140}
