@@ -124,7 +124,10 @@ def indicator_rows(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
         if ind.quantitative:
             value = _num(inp.values[i, j])
         elif inp.answers[i, j] >= 0:
-            value = sys.levels[inp.answers[i, j]].id if inp.answers[i, j] < L else "none"
+            if ind.answer == "yes_no":
+                value = "yes" if inp.answers[i, j] == 0 else "no"
+            else:
+                value = sys.levels[inp.answers[i, j]].id if inp.answers[i, j] < L else "none"
         how = dict(provenance.get(ind.id) or {"how": "computed" if inp.computed[i, j] else "typed"})
         if "cell" not in how and ind.id in columns:  # wide rows: column letter + row number
             how["cell"] = f"{meta.get('sheet')}!{columns[ind.id]}{meta.get('row')}"
