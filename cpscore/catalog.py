@@ -111,3 +111,13 @@ def load(
     from .loader import load_system
 
     return load_system(resolve(sector, system, as_of))
+
+
+@lru_cache(maxsize=32)
+def indicator_ids(path: Path) -> frozenset[str]:
+    """The indicator ids of a system file, read without validation (to recognise workbooks)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        return frozenset(i["id"] for g in doc["groups"] for i in g["indicators"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()

@@ -11,10 +11,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from . import conditions, expressions
+from . import conditions, expressions, units
 from .errors import Problem
 from .model import Benchmark, Condition, Indicator, Number, System
-from .units import UnitError, parse
 
 WEIGHT_TOLERANCE = 1e-3
 LOWER_OPS = ("<", "<=")
@@ -273,14 +272,14 @@ def _units(system: System) -> Iterator[Problem]:
     for ind in system.indicators:
         if ind.quantitative:
             try:
-                parse(ind.unit)
-            except UnitError as e:
+                units.check(ind.unit)
+            except units.UnitError as e:
                 yield Problem(f"{_ind_pointer(system, ind.id)}/unit", str(e))
     for fi, f in enumerate(system.facts):
         if f.unit:
             try:
-                parse(f.unit)
-            except UnitError as e:
+                units.check(f.unit)
+            except units.UnitError as e:
                 yield Problem(f"/facts/{fi}/unit", str(e))
 
 

@@ -96,6 +96,11 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="Write an Excel scorecard (.xlsx) or the JSON document (.json).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the workbook when any applicable indicator or required fact has no value.",
+)
 def evaluate(
     workbook: str,
     sector: str | None,
@@ -104,6 +109,7 @@ def evaluate(
     fmt: str,
     lang: str | None,
     output: str | None,
+    strict: bool,
 ) -> None:
     """Evaluate one plant workbook: class, reason, scores, gaps and blockers.
 
@@ -113,7 +119,7 @@ def evaluate(
 
     system = _load(sector, system_ref, as_of)
     lang = lang or "zh"
-    ev = evaluate_workbook(workbook, system)
+    ev = evaluate_workbook(workbook, system, strict=strict)
     doc = ev.document(0, lang)
     if output:
         _write_output(ev, doc, output, lang)
@@ -167,12 +173,25 @@ def validate(files: tuple[str, ...], bundled: bool) -> None:
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="markdown: the README coverage table (with --coverage).",
 )
-def systems(fmt: str) -> None:
-    """List the bundled indicator systems."""
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="The 19 key sectors and every bundled system: status, source, what is missing.",
+)
+def systems(fmt: str, coverage: bool) -> None:
+    """List the bundled indicator systems (or, with --coverage, the sector coverage)."""
     from .catalog import bundled
 
+    if coverage:
+        _coverage(fmt)
+        return
     entries = bundled()
     if fmt == "json":
         rows = [{k: (str(v) if k == "path" else v) for k, v in e.__dict__.items()} for e in entries]
@@ -188,6 +207,35 @@ def systems(fmt: str) -> None:
         status = e.status if e.status == "official" else f"[bold red]{e.status}[/]"
         table.add_row(
             e.id, e.sector, e.title_zh, e.effective or "draft", status, e.method, str(e.indicators)
+        )
+    Console().print(table)
+
+
+def _coverage(fmt: str) -> None:
+    from .coverage import markdown, rows
+
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in rows()], ensure_ascii=False, indent=2))
+        return
+    if fmt == "markdown":
+        click.echo(markdown())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Coverage of the 19 key sectors and the bundled systems")
+    for col in ("sector", "group", "system", "version", "status", "source", "missing"):
+        table.add_column(col, overflow="fold")
+    for r in rows():
+        status = r.status if r.status == "official" else f"[bold red]{r.status}[/]"
+        table.add_row(
+            f"{r.zh} ({r.sector})",
+            r.group,
+            r.system or "—",
+            r.version or "—",
+            status,
+            r.source,
+            r.missing,
         )
     Console().print(table)
 
@@ -215,15 +263,224 @@ def show(system_ref: str, fmt: str, lang: str) -> None:
 @click.argument("system_ref", metavar="SECTOR|SYSTEM")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
-def template(system_ref: str, output: str, lang: str) -> None:
+@click.option("--wide", is_flag=True, help="The wide form: one row per plant (for `batch`).")
+def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
     """Write the empty plant data workbook for a sector or system."""
     from .catalog import bundled
     from .template import write_plant_workbook
 
     sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
     system = _load(sector, None if sector else system_ref, None)
-    write_plant_workbook(system, output, lang)
+    if wide:
+        from .wide import write_wide_workbook
+
+        write_wide_workbook(system, output, lang)
+    else:
+        write_plant_workbook(system, output, lang)
     click.echo(f"wrote {output}")
+
+
+@main.command("import-table")
+@click.argument("table", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="System JSON to write."
+)
+@click.option(
+    "--sheet", help="The sheet holding the indicator table (default: the first with a header)."
+)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Metadata that wins over the metadata sheet, e.g. --set status=unverified "
+    "--set classification=2013 (dotted keys: title.zh, source.citation).",
+)
+@click.option("--notes", is_flag=True, help="Also list every interpretation made (〃, 以下 → ≤ …).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def import_table_cmd(
+    table: str, output: str, sheet: str | None, settings: tuple[str, ...], notes: bool, fmt: str
+) -> None:
+    """Read an indicator table (.xlsx laid out as published) and write a validated system file.
+
+    Every cell that cannot be interpreted is listed with its address and no file is written.
+    Exit 0 written, 1 cells could not be interpreted, 2 unreadable input or usage error.
+    """
+    from .authoring.import_table import TableImportError, import_table, write_system
+
+    overrides = {}
+    for item in settings:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--set")
+        overrides[key.strip()] = value
+    result = import_table(table, overrides, sheet)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "written": None if result.problems else output,
+                    "problems": [p.as_dict() for p in result.problems],
+                    "notes": [n.as_dict() for n in result.notes],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif notes:
+        for n in result.notes:
+            click.echo(f"note: {n}", err=True)
+    if result.problems:
+        err = TableImportError(table, result.problems)
+        if fmt == "text":
+            click.echo(err.describe(), err=True)
+        sys.exit(err.exit_code)
+    write_system(result.doc, output)
+    if fmt == "text":
+        n = sum(len(g["indicators"]) for g in result.doc["groups"])
+        click.echo(
+            f"wrote {output} ({result.doc['id']}, {n} indicators, {len(result.notes)} notes)"
+        )
+
+
+@main.command("export-table")
+@click.argument("system_ref", metavar="SYSTEM")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Workbook (.xlsx) to write.",
+)
+def export_table_cmd(system_ref: str, output: str) -> None:
+    """Write a system (bundled id, sector or JSON path) as the printed table layout (.xlsx)."""
+    from .authoring.export_table import export_table, load_doc
+
+    if not output.lower().endswith(".xlsx"):
+        raise click.BadParameter("the output must end in .xlsx", param_hint="-o")
+    export_table(load_doc(system_ref), output)
+    click.echo(f"wrote {output}")
+
+
+@main.command("diff")
+@click.argument("system_a", metavar="SYSTEM_A")
+@click.argument("system_b", metavar="SYSTEM_B")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
+    """What changed from SYSTEM_A to SYSTEM_B: indicators, weights, benchmarks, limiting flags, rules.
+
+    Files need to pass the schema only (a draft whose weights do not add up yet can be compared).
+    Like diff(1): exit 0 when the systems are the same, 1 when they differ, 2 on error.
+    """
+    from .authoring.diff import diff_docs, render_text
+    from .authoring.export_table import load_doc
+
+    d = diff_docs(load_doc(system_a, check=False), load_doc(system_b, check=False))
+    if fmt == "json":
+        click.echo(json.dumps(d.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(d))
+    sys.exit(0 if d.same else 1)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@_system_options
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The list workbook (.xlsx).",
+)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="The list as CSV.")
+@click.option(
+    "--json",
+    "jsonl_path",
+    type=click.Path(dir_okay=False),
+    help="JSON lines: one result per plant, one line per rejected input.",
+)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="The public list page.")
+@click.option(
+    "--scorecards",
+    type=click.Path(file_okay=False),
+    help="Write each plant's Excel scorecard into this folder.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes reading workbooks, this one included (default: all cores).",
+)
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(["pandas", "dask"]),
+    default="pandas",
+    show_default=True,
+    help="dask: score parquet/CSV tables (one row per plant) partition by partition and write "
+    "the results table (-o .parquet or .csv); for national-scale runs.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: a Dask scheduler to connect to (default: a local cluster).",
+)
+def batch(
+    inputs: tuple[str, ...],
+    sector: str | None,
+    system_ref: str | None,
+    as_of: dt.date | None,
+    output: str,
+    csv_path: str | None,
+    jsonl_path: str | None,
+    html_path: str | None,
+    scorecards: str | None,
+    jobs: int | None,
+    lang: str,
+    engine: str,
+    scheduler: str | None,
+) -> None:
+    """Evaluate every plant of a sector and write the association's list.
+
+    INPUTS: plant workbooks, folders (searched recursively for .xlsx) and wide workbooks (one
+    row per plant; `cpscore template S --wide`). Every input plant is evaluated or listed with
+    the reason it could not be (sheet 'Rejected inputs'); one bad file never stops the batch.
+
+    \b
+    Exit status:
+      0  every input plant was evaluated
+      1  some inputs were rejected (listed in the outputs)
+      2  usage error (unknown sector, no inputs, bad option)
+    """
+    if engine == "dask":
+        if csv_path or jsonl_path or html_path or scorecards:
+            raise click.UsageError(
+                "--engine dask writes one results table (-o); drop --csv/--json/--html/--scorecards"
+            )
+        from .distributed import run_on_cluster
+
+        system = _load(sector, system_ref, as_of)
+        rows = run_on_cluster(list(inputs), system, output, scheduler, jobs)
+        click.echo(f"scored {rows} plants; wrote {output}", err=True)
+        return
+    from .batch import run_batch
+    from .batch_outputs import check_outputs, summary_line, terminal_progress, write_outputs
+
+    check_outputs(output, csv_path, jsonl_path, html_path, scorecards)
+    system = _load(sector, system_ref, as_of)
+    with terminal_progress() as tick:
+        result = run_batch(system, inputs, jobs, tick)
+    sl = write_outputs(result, output, csv_path, jsonl_path, html_path, scorecards, lang)
+    click.echo(summary_line(sl), err=True)
+    for path in (output, csv_path, jsonl_path, html_path, scorecards):
+        if path:
+            click.echo(f"wrote {path}", err=True)
+    sys.exit(result.exit_code)
 
 
 if __name__ == "__main__":

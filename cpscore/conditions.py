@@ -70,8 +70,12 @@ def evaluate(cond: Condition, columns: Mapping[str, Any], n: int) -> np.ndarray:
 def _absent(values: Any, n: int) -> np.ndarray:
     if values is None:
         return np.ones(n, dtype=bool)
-    arr = np.asarray(values, dtype=object)
-    return np.array([v is None or (isinstance(v, float) and v != v) for v in arr], dtype=bool)
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f":
+        return np.isnan(arr)
+    import pandas as pd
+
+    return pd.isna(pd.Series(arr.astype(object))).to_numpy()
 
 
 def _compare(values: Any, op: str, operand: Any, n: int) -> np.ndarray:
@@ -94,7 +98,18 @@ def _compare(values: Any, op: str, operand: Any, n: int) -> np.ndarray:
                 "!=": x != operand,
             }[op]
         return res & ~np.isnan(x)
-    return np.array([_compare_one(v, op, operand) for v in arr.astype(object)], dtype=bool)
+    if n == 1:  # one plant (reasons, blockers): no need to group values
+        return np.array([_compare_one(arr.astype(object)[0], op, operand)], dtype=bool)
+    return _per_distinct(arr, lambda v: _compare_one(v, op, operand))
+
+
+def _per_distinct(arr: np.ndarray, func: Any) -> np.ndarray:
+    """Apply a scalar test once per distinct value (plants share few), absent values are False."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(arr.astype(object)), use_na_sentinel=True)
+    table = np.array([bool(func(u)) for u in uniques] + [False], dtype=bool)
+    return table[codes]
 
 
 def _compare_one(v: Any, op: str, operand: Any) -> bool:

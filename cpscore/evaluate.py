@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import explain
 from .decision import Decision, decide
-from .errors import Finding
+from .errors import Finding, InputError, Location
 from .inputs import Inputs, prepare
 from .model import System
 from .scoring import Scores, score
@@ -25,7 +25,7 @@ class Evaluation:
 
     system: System
     scores: Scores
-    facts: list[dict[str, Any]]  # decision facts per plant
+    columns: dict[str, np.ndarray]  # decision facts, one array per fact
     decisions: list[Decision]
     meta: list[dict[str, Any]] = field(default_factory=list)  # plant id, name, period, source
     findings: list[list[Finding]] = field(default_factory=list)
@@ -33,6 +33,10 @@ class Evaluation:
     @property
     def inputs(self) -> Inputs:
         return self.scores.inputs
+
+    def facts(self, i: int) -> dict[str, Any]:
+        """The decision facts of plant i (what the rules read)."""
+        return facts_of(self.columns, i)
 
     @property
     def n(self) -> int:
@@ -55,35 +59,32 @@ class Evaluation:
         return build_document(self, i, lang)
 
 
-def decision_facts(
-    system: System, sc: Scores
-) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
-    """Per plant: the facts the rules read (scores, limiting checks, plant facts)."""
+def decision_columns(system: System, sc: Scores) -> dict[str, np.ndarray]:
+    """The facts the rules read (scores, limiting checks, plant facts), one array per fact."""
     inp = sc.inputs
     inds = system.indicators
     applicable = ~inp.not_applicable
     limiting = np.array([ind.limiting for ind in inds], dtype=bool)
     columns: dict[str, np.ndarray] = dict(sc.scores)
-    for li, lv in enumerate(system.levels):
-        ok = sc.meets[:, :, li] | ~applicable
-        columns[f"limiting_{lv.id}"] = ok[:, limiting].all(axis=1)
-        columns[f"non_limiting_{lv.id}"] = ok[:, ~limiting].all(axis=1)
-        columns[f"all_{lv.id}"] = ok.all(axis=1)
+    if system.method == "graded":
+        for li, lv in enumerate(system.levels):
+            ok = sc.meets[:, :, li] | ~applicable
+            columns[f"limiting_{lv.id}"] = ok[:, limiting].all(axis=1)
+            columns[f"non_limiting_{lv.id}"] = ok[:, ~limiting].all(axis=1)
+            columns[f"all_{lv.id}"] = ok.all(axis=1)
     missing = applicable & ~inp.given
     columns["missing_count"] = missing.sum(axis=1).astype(float)
     columns["limiting_missing_count"] = missing[:, limiting].sum(axis=1).astype(float)
-    if system.method == "composite":
-        for lv in system.levels:
-            for prefix in ("limiting", "non_limiting", "all"):
-                columns.pop(f"{prefix}_{lv.id}")
     for f in system.facts:
         columns[f.id] = inp.facts[f.id]
-    names = list(columns)
-    rows = [
-        dict(zip(names, vals, strict=False))
-        for vals in zip(*(columns[k].tolist() for k in names), strict=False)
-    ]
-    return rows, columns
+    return columns
+
+
+def facts_of(columns: dict[str, np.ndarray], i: int) -> dict[str, Any]:
+    """The decision facts of plant i as plain Python values (for reasons and blockers)."""
+    from .decision import _plain
+
+    return {k: _plain(v[i]) for k, v in columns.items()}
 
 
 def evaluate_frame(
@@ -92,11 +93,11 @@ def evaluate_frame(
     """Score and class every row of ``plants`` (columns: fact ids and indicator ids)."""
     inputs = prepare(system, plants)
     sc = score(system, inputs)
-    rows, _ = decision_facts(system, sc)
+    columns = decision_columns(system, sc)
     labels = [str(x) for x in plants.index]
-    decisions = decide(system, rows, labels)
+    decisions = decide(system, columns, labels)
     meta = meta or [{"id": label} for label in labels]
-    return Evaluation(system, sc, rows, decisions, meta, [[] for _ in labels])
+    return Evaluation(system, sc, columns, decisions, meta, [[] for _ in labels])
 
 
 def evaluate_plant(
@@ -136,7 +137,7 @@ def reason(ev: Evaluation, i: int, lang: str) -> str:
     ctx = explanation_context(ev, i, lang)
     rule = sys.classification[d.rule] if d.rule is not None else None
     head = explain.class_name(sys, rule.klass if rule else d.klass, lang)
-    text = f"{head}: {explain.describe(rule.when, ev.facts[i], ctx, lang)}" if rule else head
+    text = f"{head}: {explain.describe(rule.when, ev.facts(i), ctx, lang)}" if rule else head
     for vi in d.vetoes:
         veto = sys.vetoes[vi]
         if sys.class_rank(veto.max_class) >= sys.class_rank(d.klass):
@@ -159,8 +160,77 @@ def evaluate_records(system: System, records: list[Any]) -> Evaluation:
     return ev
 
 
-def evaluate_workbook(path: str, system: System) -> Evaluation:
-    """Read one plant workbook and evaluate it (raises InputError naming file, sheet and cell)."""
-    from .workbook import read_plant_workbook
+def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
+    """Plant i's applicable indicators and required facts without a value, as input errors.
 
-    return evaluate_records(system, [read_plant_workbook(path, system)])
+    ``--strict`` turns these into a rejection; otherwise they score 0 at every level and are
+    flagged (a missing value is never treated as "does not apply").
+    """
+    inp, sys = ev.inputs, ev.system
+    meta = ev.meta[i] if ev.meta else {}
+    file = str(meta.get("file", meta.get("id", "")))
+    provenance = meta.get("provenance", {})
+    errors: list[InputError] = []
+    for f in sys.facts:
+        value = inp.facts[f.id][i]
+        if f.required and (value is None or (isinstance(value, float) and value != value)):
+            errors.append(
+                InputError(
+                    "missing_value",
+                    Location(file),
+                    f"no value for the plant fact {f.name.zh} ({f.id})",
+                    "a value (--strict)",
+                )
+            )
+    missing = ~inp.not_applicable[i] & ~inp.given[i]
+    for j in np.flatnonzero(missing):
+        ind = sys.indicators[j]
+        sheet, _, cell = str(provenance.get(ind.id, {}).get("cell", "")).rpartition("!")
+        errors.append(
+            InputError(
+                "missing_value",
+                Location(file, sheet, cell),
+                f"no value for {ind.id} ({ind.name.zh})",
+                "a value, or n/a where the indicator does not apply to the plant (--strict)",
+            )
+        )
+    return errors
+
+
+def evaluate_workbook(path: str, system: System, strict: bool = False) -> Evaluation:
+    """Read one plant workbook and evaluate it (raises InputError naming file, sheet and cell).
+
+    With ``strict``, any missing value of an applicable indicator or required fact is an error.
+    """
+    from .workbook import WorkbookErrors, read_plant_workbook
+
+    ev = evaluate_records(system, [read_plant_workbook(path, system)])
+    if strict:
+        errors = missing_value_errors(ev, 0)
+        if errors:
+            raise WorkbookErrors(errors) if len(errors) > 1 else errors[0]
+    return ev
+
+
+def results_frame(ev: Evaluation) -> pd.DataFrame:
+    """One row per plant: class, rank, scores, the rule that fired, missing count and the level
+    met by every indicator (``level.<id>``, '' when none). The tabular form of the documents."""
+    sys_ = ev.system
+    out = ev.summary()
+    out.insert(0, "system", sys_.id)
+    out["missing_count"] = ev.columns["missing_count"].astype(np.int64)
+    names = np.array([lv.id for lv in sys_.levels] + [""], dtype=object)
+    status = ev.scores.status
+    for j, ind in enumerate(sys_.indicators):
+        levels = names[ev.scores.level[:, j]]
+        levels[status[:, j] != "ok"] = ""
+        out[f"level.{ind.id}"] = levels
+    return out
+
+
+def score_frame(system: System, plants: pd.DataFrame) -> pd.DataFrame:
+    """The pure scoring function: a DataFrame of plants in, a DataFrame of results out.
+
+    It is what a distributed run maps over partitions (see :mod:`cpscore.distributed`).
+    """
+    return results_frame(evaluate_frame(system, plants))

@@ -9,6 +9,7 @@ any column may hold ``n/a`` for an indicator that does not apply to the plant.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,11 +54,17 @@ def canonical_level(text: str, level_ids: list[str]) -> str | None:
     return None
 
 
+def map_distinct(col: pd.Series, func: Any, default: Any, dtype: Any) -> np.ndarray:
+    """Apply ``func`` once per distinct value of a column (plants share few answers)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    table = np.array([func(u) for u in uniques] + [default], dtype=dtype)
+    return table[codes]
+
+
 def _is_na(col: pd.Series) -> np.ndarray:
     if col.dtype.kind in "fiub":
         return np.zeros(len(col), dtype=bool)
-    s = col.astype("string").str.strip().str.lower()
-    return s.isin(NOT_APPLICABLE).fillna(False).to_numpy(dtype=bool)
+    return map_distinct(col, lambda v: str(v).strip().lower() in NOT_APPLICABLE, False, bool)
 
 
 def fact_arrays(system: System, frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -70,9 +77,11 @@ def fact_arrays(system: System, frame: pd.DataFrame) -> dict[str, np.ndarray]:
         if f.type == "number":
             out[f.id] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
         elif f.type == "boolean":
-            out[f.id] = np.array([_as_bool(v) for v in col], dtype=object)
+            out[f.id] = map_distinct(col, _as_bool, None, object)
         else:
-            out[f.id] = np.array([None if _blank(v) else str(v).strip() for v in col], dtype=object)
+            out[f.id] = map_distinct(
+                col, lambda v: None if _blank(v) else str(v).strip(), None, object
+            )
     return out
 
 
@@ -118,24 +127,24 @@ def _answer_text(v: object) -> object:
 
 
 def _qualitative_answers(col: pd.Series, answer: str, level_ids: list[str]) -> np.ndarray:
-    """Vectorised: 'Ⅱ级', 'ii', 'level II' -> 1; 'none' -> L; yes/no where the system says so.
+    """'Ⅱ级', 'ii', 'level II' -> 1; 'none' -> L; yes/no where the system says so; else -1.
 
-    Each cell is read on its own, whatever the column's dtype (which depends on the other
-    plants): True/False are yes/no, and 1.0 reads as 1.
+    Each distinct cell is read on its own, whatever the column's dtype (which depends on the
+    other plants): True/False are yes/no, and 1.0 reads as 1.
     """
-    if col.dtype.kind in "iufO":
-        col = col.map(_answer_text)
-    s = col.astype("string").str.strip()
-    for k, v in _ROMAN.items():
-        s = s.str.replace(k, v, regex=False)
-    s = s.str.upper().str.removeprefix("LEVEL").str.removesuffix("级").str.strip()
+    L = len(level_ids)
     codes = _answer_codes(level_ids, answer == "yes_no")
-    out = s.map(codes).fillna(-1).to_numpy(dtype=np.int64, copy=True)
-    flags = col.map(_is_bool).to_numpy(dtype=bool)
-    if flags.any():
-        yes = np.array([bool(v) for v in col[flags]], dtype=bool)
-        out[flags] = np.where(yes, 0, len(level_ids))
-    return out
+
+    def code(v: Any) -> int:
+        if _is_bool(v):
+            return 0 if v else L
+        t = str(_answer_text(v)).strip()
+        for k, r in _ROMAN.items():
+            t = t.replace(k, r)
+        t = t.upper().removeprefix("LEVEL").removesuffix("级").strip()
+        return codes.get(t, -1)
+
+    return map_distinct(col, code, -1, np.int64)
 
 
 def prepare(system: System, frame: pd.DataFrame) -> Inputs:

@@ -13,6 +13,7 @@ _T = {
         "scores": "综合评价指数",
         "score": "指数",
         "value": "得分",
+        "entered": "填报值",
         "threshold": "门槛",
         "indicator": "指标",
         "unit": "单位",
@@ -34,6 +35,7 @@ _T = {
         "scores": "Composite indices",
         "score": "Index",
         "value": "Value",
+        "entered": "Value",
         "threshold": "Threshold",
         "indicator": "Indicator",
         "unit": "Unit",
@@ -60,6 +62,16 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _answer(value: Any, lang: str) -> str:
+    """A qualitative answer as the plant would write it: Ⅱ级, 是/否, 未达到."""
+    if value is None:
+        return ""
+    words = {"yes": ("是", "yes"), "no": ("否", "no"), "none": ("未达到", "none")}
+    if value in words:
+        return words[value][0 if lang == "zh" else 1]
+    return level_label(value, lang)
+
+
 def gap_text(gap: dict[str, Any] | None, unit: str, lang: str) -> str:
     if not gap:
         return ""
@@ -72,7 +84,10 @@ def gap_text(gap: dict[str, Any] | None, unit: str, lang: str) -> str:
     text = f"→ {lvl}: {op}{_fmt(gap.get('value'))}"
     if gap.get("absolute") is not None:
         sign = "-" if gap.get("change") == "reduce" else "+"
-        text += f" ({sign}{_fmt(gap['absolute'])} {unit}, {_fmt(gap.get('percent'))}%)"
+        pct = gap.get("percent")
+        text += f" ({sign}{_fmt(gap['absolute'])} {unit}" + (
+            f", {pct:.1f}%)" if pct is not None else ")"
+        )
     return text
 
 
@@ -107,8 +122,12 @@ def render(doc: dict[str, Any], lang: str = "zh", console: Any = None) -> None:
     console.print(scores)
 
     table = Table(title=t["indicator"], show_lines=False)
-    for col in ("id", t["indicator"], t["value"], t["unit"], t["level"], t["gap"]):
-        table.add_column(col, overflow="fold")
+    wide = console.width >= 120  # ids help on a wide terminal; on a narrow one names come first
+    if wide:
+        table.add_column("id", no_wrap=True)
+    table.add_column(t["indicator"], min_width=12, ratio=3)
+    for col in (t["entered"], t["unit"], t["level"], t["gap"]):
+        table.add_column(col, overflow="fold", ratio=1 if col != t["gap"] else 2)
     for row in doc["indicators"]:
         status = row["status"]
         level = (
@@ -118,9 +137,9 @@ def render(doc: dict[str, Any], lang: str = "zh", console: Any = None) -> None:
         )
         name = row["name"] + (" *" if row["limiting"] else "")
         table.add_row(
-            row["id"],
+            *([row["id"]] if wide else []),
             name,
-            _fmt(row["value"]),
+            _answer(row["value"], lang) if row["kind"] == "qualitative" else _fmt(row["value"]),
             row["unit"],
             level,
             gap_text(row.get("gap"), row["unit"], lang),

@@ -115,7 +115,9 @@ def _benchmarks(ev: Evaluation, i: int, j: int) -> dict[str, Any]:
 def indicator_rows(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
     sys, sc, inp = ev.system, ev.scores, ev.inputs
     status = sc.status[i]
-    provenance = ev.meta[i].get("provenance", {}) if ev.meta else {}
+    meta = ev.meta[i] if ev.meta else {}
+    provenance = meta.get("provenance") or {}
+    columns = meta.get("columns") or {}
     rows = []
     L = len(sys.levels)
     for j, ind in enumerate(sys.indicators):
@@ -124,10 +126,13 @@ def indicator_rows(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
         if ind.quantitative:
             value = _num(inp.values[i, j])
         elif inp.answers[i, j] >= 0:
-            value = sys.levels[inp.answers[i, j]].id if inp.answers[i, j] < L else "none"
-        how = provenance.get(
-            ind.id, {"how": "computed"} if inp.computed[i, j] else {"how": "typed"}
-        )
+            if ind.answer == "yes_no":
+                value = "yes" if inp.answers[i, j] == 0 else "no"
+            else:
+                value = sys.levels[inp.answers[i, j]].id if inp.answers[i, j] < L else "none"
+        how = dict(provenance.get(ind.id) or {"how": "computed" if inp.computed[i, j] else "typed"})
+        if "cell" not in how and ind.id in columns:  # wide rows: column letter + row number
+            how["cell"] = f"{meta.get('sheet')}!{columns[ind.id]}{meta.get('row')}"
         row: dict[str, Any] = {
             "id": ind.id,
             "group": ind.group,
@@ -177,11 +182,35 @@ def blockers(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
             )
     next_class = sys.classes[rank - 1].id
     ctx = explanation_context(ev, i, lang)
-    facts = ev.facts[i]
+    facts = ev.facts(i)
     for rule in (r for r in sys.classification if r.klass == next_class):
         for part in explain.failing_parts(rule.when, facts):
             out.append(_blocker(sys, next_class, part, facts, ctx, lang))
     return out
+
+
+def blocking_limiting(ev: Evaluation) -> list[list[int]]:
+    """Per plant, the limiting indicators (indices) that block the next class: the 'limiting'
+    entries of :func:`blockers` for every plant at once, for lists of thousands of plants."""
+    sys, sc = ev.system, ev.scores
+    ranks = np.array([sys.class_rank(d.klass) for d in ev.decisions])
+    limiting = np.array([ind.limiting for ind in sys.indicators], dtype=bool)
+    applicable = ~ev.inputs.not_applicable
+    level_index = {lv.id: li for li, lv in enumerate(sys.levels)}
+    blocked = np.zeros(applicable.shape, dtype=bool)
+    for rank in set(ranks.tolist()) - {0}:
+        rows = ranks == rank
+        for rule in (r for r in sys.classification if r.klass == sys.classes[rank - 1].id):
+            key, arg = conditions.split(rule.when)
+            for part in arg if key == "$and" else [rule.when]:
+                name, wanted = conditions.split(part)
+                lv = name.removeprefix("limiting_")
+                if name.startswith("limiting_") and wanted is True and lv in level_index:
+                    fails = rows & ~np.asarray(ev.columns[name], dtype=bool)
+                    blocked[fails] |= (
+                        limiting & applicable[fails] & ~sc.meets[fails][:, :, level_index[lv]]
+                    )
+    return [np.flatnonzero(row).tolist() for row in blocked]
 
 
 def _blocker(
@@ -246,7 +275,7 @@ def build_document(ev: Evaluation, i: int, lang: str = "zh") -> dict[str, Any]:
     meta = ev.meta[i] if ev.meta else {"id": str(ev.inputs.index[i])}
     doc = {
         "cpscore_version": __version__,
-        "plant": {k: v for k, v in meta.items() if k != "provenance"},
+        "plant": {k: v for k, v in meta.items() if k not in ("provenance", "columns")},
         "system": system_block(sys, lang),
         "class": {
             "level": klass.id,

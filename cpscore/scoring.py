@@ -46,16 +46,16 @@ class Scores:
         return st
 
 
-def _num(num: Number, facts: dict[str, np.ndarray], n: int) -> np.ndarray:
+def _num(num: Number, facts: dict[str, np.ndarray], n: int) -> np.ndarray | float:
     if num.expr is None:
-        return np.full(n, num.const, dtype=float)
+        return float(num.const)  # type: ignore[arg-type]  # broadcast on assignment
     env = {k: v for k, v in facts.items() if v.dtype.kind == "f"}
     return np.broadcast_to(np.asarray(expressions.evaluate(num.expr, env), dtype=float), (n,))
 
 
 def _bounds(b: Benchmark, facts: dict[str, np.ndarray], n: int):
     """(low, high, low_strict, high_strict) arrays for one benchmark."""
-    nan = np.full(n, np.nan)
+    nan = np.nan
     if b.is_range:
         return _num(b.low, facts, n), _num(b.high, facts, n), False, False  # type: ignore[arg-type]
     v = _num(b.value, facts, n)  # type: ignore[arg-type]
@@ -65,56 +65,74 @@ def _bounds(b: Benchmark, facts: dict[str, np.ndarray], n: int):
 
 
 def benchmark_arrays(system: System, inputs: Inputs):
-    """Per plant, per indicator, per level: the bounds the value must lie within."""
+    """Per plant, per indicator, per level: the bounds the value must lie within.
+
+    Built indicator by indicator in a (k, L, n) layout, so each write is one contiguous vector;
+    returned as (n, k, L) views.
+    """
     n, inds, L = inputs.n, system.indicators, len(system.levels)
     level_ids = [lv.id for lv in system.levels]
     k = len(inds)
-    low = np.full((n, k, L), np.nan)
-    high = np.full((n, k, L), np.nan)
+    low = np.full((k, L, n), np.nan)
+    high = np.full((k, L, n), np.nan)
     low_strict = np.zeros((k, L), dtype=bool)
     high_strict = np.zeros((k, L), dtype=bool)
-    defined = np.zeros((n, k, L), dtype=bool)
+    defined = np.zeros((k, L, n), dtype=bool)
     for j, ind in enumerate(inds):
         if not ind.quantitative or system.method == "composite":
             continue
-        # Later variants are applied first so that the first matching variant wins.
-        layers = [(None, ind.benchmarks or {})] + [
-            (v.when, v.benchmarks) for v in ind.variants[::-1]
-        ]
-        for when, bms in layers:
-            mask = (
-                np.ones(n, dtype=bool)
-                if when is None
-                else conditions.evaluate(when, inputs.facts, n)
+        for lv, b in (ind.benchmarks or {}).items():
+            li = level_ids.index(lv)
+            low[j, li], high[j, li], low_strict[j, li], high_strict[j, li] = _bounds(
+                b, inputs.facts, n
             )
-            if when is not None:
-                defined[mask, j, :] = False
-                low[mask, j, :] = np.nan
-                high[mask, j, :] = np.nan
-            for lv, b in bms.items():
+            defined[j, li] = True
+        # Later variants are applied first so that the first matching variant wins.
+        for variant in ind.variants[::-1]:
+            mask = conditions.evaluate(variant.when, inputs.facts, n)
+            if not mask.any():
+                continue
+            defined[j][:, mask] = False
+            low[j][:, mask] = np.nan
+            high[j][:, mask] = np.nan
+            for lv, b in variant.benchmarks.items():
                 li = level_ids.index(lv)
                 lo, hi, ls, hs = _bounds(b, inputs.facts, n)
-                low[mask, j, li] = lo[mask]
-                high[mask, j, li] = hi[mask]
-                defined[mask, j, li] = True
-                low_strict[j, li] = ls
-                high_strict[j, li] = hs
-    return low, high, low_strict, high_strict, defined
+                low[j, li, mask] = np.broadcast_to(lo, (n,))[mask]
+                high[j, li, mask] = np.broadcast_to(hi, (n,))[mask]
+                defined[j, li, mask] = True
+                low_strict[j, li], high_strict[j, li] = ls, hs
+    view = (2, 0, 1)
+    return (
+        low.transpose(view),
+        high.transpose(view),
+        low_strict,
+        high_strict,
+        defined.transpose(view),
+    )
 
 
 def _membership(system: System, inputs: Inputs, low, high, low_strict, high_strict, defined):
-    _n, _k, L = low.shape
-    x = inputs.values[:, :, None]
-    with np.errstate(invalid="ignore"):
-        above = np.where(np.isnan(low), True, np.where(low_strict[None], x > low, x >= low))
-        below = np.where(np.isnan(high), True, np.where(high_strict[None], x < high, x <= high))
-    raw = above & below & defined & ~np.isnan(x)
-    qual = np.array([not ind.quantitative for ind in system.indicators])
-    levels = np.arange(L)[None, None, :]
-    answered = inputs.answers[:, :, None]
-    raw[:, qual, :] = ((answered >= 0) & (answered <= levels))[:, qual, :]
-    meets = np.logical_or.accumulate(raw, axis=2)  # cumulative: I ⊂ II ⊂ III
-    meets &= inputs.given[:, :, None]
+    """Cumulative membership (n, k, L) and the best level met (n, k; L = none)."""
+    n, k, L = low.shape
+    raw = np.zeros((k, L, n), dtype=bool)
+    lo_kln, hi_kln, def_kln = (a.transpose(1, 2, 0) for a in (low, high, defined))
+    for j, ind in enumerate(system.indicators):
+        if ind.quantitative:
+            x = inputs.values[:, j]
+            with np.errstate(invalid="ignore"):
+                for li in range(L):
+                    lo, hi = lo_kln[j, li], hi_kln[j, li]
+                    above = np.isnan(lo) | ((x > lo) if low_strict[j, li] else (x >= lo))
+                    below = np.isnan(hi) | ((x < hi) if high_strict[j, li] else (x <= hi))
+                    raw[j, li] = above & below & def_kln[j, li] & ~np.isnan(x)
+        else:
+            a = inputs.answers[:, j]
+            for li in range(L):
+                raw[j, li] = (a >= 0) & (a <= li)
+    meets_kln = np.logical_or.accumulate(raw, axis=1)  # cumulative: I ⊂ II ⊂ III
+    meets_kln &= inputs.given.T[:, None, :]
+    meets = meets_kln.transpose(2, 0, 1)
     level = np.where(meets.any(axis=2), meets.argmax(axis=2), L)
     return meets, level
 

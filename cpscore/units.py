@@ -8,8 +8,12 @@ CO2 mass and currency are their own dimensions, so cpscore never converts, say, 
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 _DEFINITIONS = """
@@ -72,6 +76,7 @@ def registry() -> Any:
     return reg
 
 
+@lru_cache(maxsize=1024)
 def normalise(unit: str) -> str:
     """The pint spelling of a printed unit ('' and '-' mean dimensionless)."""
     text = (unit or "").strip()
@@ -92,6 +97,36 @@ def parse(unit: str) -> Any:
         return reg.parse_units(normalise(unit))
     except Exception as e:  # pint raises several unrelated types
         raise UnitError(f"unit {unit!r} is not understood ({e})") from None
+
+
+def _cache_file() -> Path:
+    from importlib.metadata import version
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "cpscore" / f"units-pint-{version('pint')}.json"
+
+
+@lru_cache(maxsize=1)
+def _known_good() -> set[str]:
+    try:
+        return set(json.loads(_cache_file().read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return set()
+
+
+def check(unit: str) -> None:
+    """Raise UnitError unless the unit parses. Units that parsed before are remembered in the user
+    cache, so loading a system does not pay pint's half-second import every time."""
+    key = normalise(unit)
+    if key in _known_good():
+        return
+    parse(unit)
+    known = _known_good()
+    known.add(key)
+    with contextlib.suppress(OSError):
+        from .outputs import write_text
+
+        write_text(_cache_file(), json.dumps(sorted(known)))
 
 
 def same(a: str, b: str) -> bool:

@@ -16,6 +16,11 @@ NA_MARKERS = frozenset({"n/a", "na", "not applicable", "不适用", "/", "无此
 MISSING_MARKERS = frozenset({"", "-", "—", "–", "--", "——", "无", "缺", "暂无", "null", "none"})
 _APPROX = ("约", "大约", "≈", "~", "～", "approx.", "approx", "ca.")
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)$")
+# Thousands separators only in groups of three: "1,234.5" is 1234.5, "1,5" is refused (a
+# decimal comma in some locales; guessing would silently change the value tenfold).
+_GROUPED = re.compile(r"^([+-]?\d{1,3}(?:[,，]\d{3})+)(\.\d+)?(?!\d)")
+_EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
+_BOUNDS = ("<", ">", "≤", "≥", "<=", ">=", "＜", "＞")
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,15 @@ def parse_number(cell: object) -> Parsed:
     if isinstance(cell, dt.date | dt.datetime | dt.time | dt.timedelta):
         return Parsed("invalid", note=f"a date or time ({cell})")
     if isinstance(cell, int | float):
-        if not math.isfinite(cell):
+        try:
+            value = float(cell)
+        except OverflowError:
+            return Parsed("invalid", note=f"a number too large ({str(cell)[:20]}…)")
+        if not math.isfinite(value):
             return Parsed("invalid", note=f"{cell}")
-        return Parsed("number", float(cell))
+        return Parsed("number", value)
+    if not isinstance(cell, str):
+        return Parsed("invalid", note=f"a {type(cell).__name__} value")
     text = unicodedata.normalize("NFKC", str(cell)).strip()  # full-width digits and signs
     note = "" if text == str(cell).strip() else f"full-width characters read as {text!r}"
     low = text.lower()
@@ -51,12 +62,24 @@ def parse_number(cell: object) -> Parsed:
             text = text[len(prefix) :].strip()
             note = _join(note, f"approximate value {cell!r} taken as {text!r}")
             break
-    text = text.replace(",", "").replace("，", "") if re.fullmatch(r"[\d,，.]+.*", text) else text
+    if text.upper() in _EXCEL_ERRORS:
+        return Parsed("invalid", note=f"the Excel error value {text} (a formula that failed)")
+    if text.startswith(_BOUNDS):
+        return Parsed("invalid", note=f"a bound {str(cell)!r}, not a measured value")
+    grouped = _GROUPED.match(text)
+    if grouped:
+        text = re.sub("[,，]", "", grouped.group(0)) + text[grouped.end() :]
+        note = _join(note, f"{str(cell).strip()!r} read with thousands separators as {text!r}")
     m = _NUMBER.match(text)
-    if not m:
-        return Parsed("invalid", note=f"text {str(cell)!r}")
+    if not m or re.match(r"[\d,，.]", m.group(2)):
+        comma = " (a comma that is not a thousands separator)" if re.search("[,，]", text) else ""
+        return Parsed("invalid", note=f"text {str(cell)!r}{comma}")
     value = float(m.group(1))
+    if not math.isfinite(value):
+        return Parsed("invalid", note=f"text {str(cell)!r} (out of range)")
     rest = m.group(2).strip()
+    if rest[:1] in "([（【" and rest[-1:] in ")]）】":
+        rest = rest[1:-1].strip()  # "105 (kgce/t)"
     if rest in ("%", "％"):
         return Parsed("number", value, "%", _join(note, f"{cell!r} read as {value:g} %"))
     if rest:

@@ -81,11 +81,11 @@ def test_composite_document_ratios_and_status(composite_small):
     assert rows["energy"]["benchmarks"]["S_o"] == {"value": 100, "direction": "lower"}
     missing = {r["id"]: r for r in ev.document(1, "en")["indicators"]}
     assert missing["reuse"]["status"] == "missing"
-    assert ev.facts[1]["missing_count"] == 1
+    assert ev.facts(1)["missing_count"] == 1
     na = {r["id"]: r for r in ev.document(2, "en")["indicators"]}
     assert na["reuse"]["status"] == "n/a"
     assert na["energy"]["weight"]["effective"] == pytest.approx(60.0)
-    assert ev.facts[2]["missing_count"] == 0
+    assert ev.facts(2)["missing_count"] == 0
     assert [s["name"] for s in ev.document(0, "en")["scores"]] == ["P", "P1", "P2"]
 
 

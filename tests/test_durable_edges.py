@@ -135,10 +135,31 @@ def test_identical_facts_need_retracting_in_one_sid():
 def test_one_sid_classifies_many_plants_with_identical_facts(graded_small):
     """2,000 plants with the same facts (more than durable-rules' 1,024 sessions) in one sid."""
     plant = {"Y_I": 88.0, "Y_II": 100.0, "Y_III": 100.0, "limiting_I": False, "limiting_II": True}
-    rows = [dict(plant, accident=False) for _ in range(2000)]
-    decisions = decision.decide(graded_small, rows, [f"p{i}" for i in range(len(rows))])
+    n = 2000
+    columns = {k: np.full(n, v) for k, v in dict(plant, accident=False).items()}
+    # memoise=False: one assert + retract per plant, all in the one constant sid.
+    decisions = decision.decide(graded_small, columns, [f"p{i}" for i in range(n)], memoise=False)
     assert {d.klass for d in decisions} == {"II"}
     assert {d.rule for d in decisions} == {1}
+
+
+@pytest.mark.parametrize("which", ["cement", "hazardous_waste"])
+def test_memoised_decisions_equal_one_run_per_plant(which, request):
+    """Deciding once per rule-equivalent fact combination gives every plant the class (and the
+    rule and vetoes) that one durable-rules run per plant gives."""
+    from benchmarks.population import population
+    from cpscore.evaluate import decision_columns, evaluate_frame
+
+    system = request.getfixturevalue(which)
+    ev = evaluate_frame(system, population(system, 600, seed=5))
+    columns = decision_columns(system, ev.scores)
+    labels = [str(x) for x in ev.inputs.index]
+    fast = decision.decide(system, columns, labels, memoise=True)
+    slow = decision.decide(system, columns, labels, memoise=False)
+    assert [(d.klass, d.rule, d.vetoes) for d in fast] == [
+        (d.klass, d.rule, d.vetoes) for d in slow
+    ]
+    assert len({d.klass for d in slow}) >= 2
 
 
 def test_a_rule_that_holds_through_nex_alone_fires_without_end():

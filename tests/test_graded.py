@@ -72,7 +72,7 @@ def test_not_applicable_renormalises_within_group(graded_small):
     # effective = group weight x re-normalised weight: 0.6·1/3 = 0.2 and 0.6·2/3 = 0.4
     assert _indicator(doc, "energy")["weight"]["effective"] == pytest.approx(0.2, abs=1e-6)
     assert _indicator(doc, "water")["weight"]["effective"] == pytest.approx(0.4, abs=1e-6)
-    assert ev.facts[0]["missing_count"] == 0
+    assert ev.facts(0)["missing_count"] == 0
 
 
 def test_missing_scores_zero_and_is_flagged(graded_small):
@@ -89,7 +89,7 @@ def test_missing_scores_zero_and_is_flagged(graded_small):
     )
     assert _scores(ev, "p") == pytest.approx({"Y_I": 44.0, "Y_II": 76.0, "Y_III": 76.0}, abs=1e-6)
     assert ev.summary().loc["p", "class"] == "lagging"
-    assert ev.facts[0]["missing_count"] == 1
+    assert ev.facts(0)["missing_count"] == 1
     doc = ev.document(0, "en")
     boiler = _indicator(doc, "boiler_eff")
     assert boiler["status"] == "missing"
@@ -258,7 +258,7 @@ def test_product_without_output_does_not_apply(graded_bonus):
     )
     assert _scores(ev, "p") == pytest.approx({"Y_I": 0.0, "Y_II": 60.0, "Y_III": 60.0})
     assert ev.summary().loc["p", "class"] == "lagging"
-    assert ev.facts[0]["missing_count"] == 1  # recycling (bonus) is missing; energy_b is n/a
+    assert ev.facts(0)["missing_count"] == 1  # recycling (bonus) is missing; energy_b is n/a
     doc = ev.document(0, "en")
     assert _indicator(doc, "energy_b")["status"] == "n/a"
     assert _indicator(doc, "energy_a")["weight"]["effective"] == pytest.approx(0.6)

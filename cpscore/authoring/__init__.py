@@ -1,0 +1,1 @@
+"""Authoring indicator systems: printed tables in Excel to system files and back, and diffs."""

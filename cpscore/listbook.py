@@ -1,0 +1,362 @@
+"""The association's list workbook: List, Statistics (with charts), Reduction potential, Rejected.
+
+A view of :class:`cpscore.sector_list.SectorList`. Every sheet opens with the system, the date
+and, when the system is not official, its notice. Text a plant typed goes through
+:func:`cpscore.neutralise.cell_value`, so it can never become a formula.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .neutralise import cell_value
+from .outputs import atomic_path
+from .plan import ADVANCED_SHARE_QUOTE, PLAN_TARGETS, PLAN_TITLE
+from .sector_list import SectorList
+
+SHEETS = {
+    "list": ("名单", "List"),
+    "stats": ("统计", "Statistics"),
+    "reduction": ("减排潜力", "Reduction potential"),
+    "rejected": ("未能评价的输入", "Rejected inputs"),
+}
+HEADER_ROW = 4  # rows 1-3: title, notice, blank
+
+
+def sheet_name(key: str, lang: str) -> str:
+    zh, en = SHEETS[key]
+    return zh if lang == "zh" else en
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def write_list_workbook(sl: SectorList, path: str | Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    lang = sl.lang
+    ws = wb.active
+    ws.title = sheet_name("list", lang)
+    _list_sheet(ws, sl)
+    _stats_sheet(wb.create_sheet(sheet_name("stats", lang)), sl)
+    _reduction_sheet(wb.create_sheet(sheet_name("reduction", lang)), sl)
+    _rejected_sheet(wb.create_sheet(sheet_name("rejected", lang)), sl)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _head(ws: Any, sl: SectorList, what: str) -> None:
+    from openpyxl.styles import Font
+
+    s = sl.system
+    title = f"{what} · {s.title.get(sl.lang)} · {s.id} · {sl.date}"
+    ws.cell(1, 1, cell_value(title)).font = Font(bold=True, size=13)
+    notice = sl.notice()
+    if notice:
+        c = ws.cell(2, 1, cell_value(f"⚠ {s.status}: {notice}"))
+        c.font = Font(bold=True, color="C00000")
+
+
+def _table(
+    ws: Any, row: int, headers: list[str], rows: list[list[Any]], formats: dict[int, str] | None
+) -> int:
+    """Write a header and rows from ``row``; returns the row after the table."""
+    from openpyxl.styles import Font, PatternFill
+
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for c, h in enumerate(headers, start=1):
+        cell = ws.cell(row, c, cell_value(h))
+        cell.font = Font(bold=True)
+        cell.fill = fill
+    for r, values in enumerate(rows, start=row + 1):
+        for c, v in enumerate(values, start=1):
+            cell = ws.cell(r, c, cell_value(v))
+            if formats and c in formats:
+                cell.number_format = formats[c]
+    return row + len(rows) + 1
+
+
+def _widths(ws: Any, widths: list[int]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+
+
+# -- sheets ----------------------------------------------------------------------------------
+
+
+def _list_sheet(ws: Any, sl: SectorList) -> None:
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+
+    lang = sl.lang
+    _head(ws, sl, _t(lang, "清洁生产水平评价名单", "Clean-production evaluation list"))
+    end = _table(ws, HEADER_ROW, sl.columns, sl.rows, None)
+    ncol = len(sl.columns)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ncol)}{max(end - 1, HEADER_ROW)}"
+    ev = sl.evaluation
+    if ev is not None:
+        class_col = 6  # the class id column of SectorList.columns
+        colours = {c.id: c.colour for c in sl.system.classes}
+        for r in range(HEADER_ROW + 1, end):
+            colour = (colours.get(ws.cell(r, class_col).value) or "").lstrip("#")
+            if len(colour) == 6:
+                ws.cell(r, 5).fill = PatternFill("solid", fgColor=colour)
+    _widths(ws, [6, 14, 30, 10, 26, 9, *([9] * len(sl.system.score_names)), 40])
+
+
+def _stats_sheet(ws: Any, sl: SectorList) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    lang, s = sl.lang, sl.system
+    _head(ws, sl, _t(lang, "统计", "Statistics"))
+    rows = [[c.label, c.id, c.count, c.share] for c in sl.classes]
+    rows.append([_t(lang, "合计", "total"), "", sl.n, 1.0 if sl.n else None])
+    r0 = HEADER_ROW
+    end = _table(
+        ws,
+        r0,
+        [_t(lang, "等级", "class"), _t(lang, "代码", "id"), _t(lang, "企业数", "plants"), "%"],
+        rows,
+        {4: "0.0%"},
+    )
+    adv = s.class_by_id(sl.advanced_level).name.get(lang)
+    end = _table(
+        ws,
+        end + 1,
+        [
+            _t(lang, "达到先进及以上", "advanced or better"),
+            _t(lang, "企业数", "plants"),
+            "%",
+            _t(lang, "规划目标", "plan target"),
+            _t(lang, "是否达到", "met"),
+        ],
+        [
+            [
+                f"{adv} {_t(lang, '及以上', 'or better')}",
+                sl.advanced,
+                sl.advanced_share,
+                sl.target,
+                None
+                if sl.advanced_share is None
+                else _t(lang, "是", "yes")
+                if sl.advanced_share >= sl.target  # 70%以上: "以上" includes 70%
+                else _t(lang, "否", "no"),
+            ]
+        ],
+        {3: "0.0%", 4: "0.0%"},
+    )
+    ws.cell(end, 1, f"{PLAN_TITLE}: {ADVANCED_SHARE_QUOTE}")
+    ind_row = end + 2
+    levels = list(sl.indicators[0].shares) if sl.indicators else []
+    headers = [
+        _t(lang, "指标编号", "id"),
+        _t(lang, "指标", "indicator"),
+        _t(lang, "限定性", "limiting"),
+        _t(lang, "适用企业数", "applicable"),
+        _t(lang, "缺数", "missing"),
+        *(f"{_t(lang, '达到', 'meets')} {lv}" for lv in levels),
+    ]
+    ind_rows = [
+        [
+            x.id,
+            x.name,
+            "*" if x.limiting else "",
+            x.applicable,
+            x.missing,
+            *(x.shares[lv] for lv in levels),
+        ]
+        for x in sl.indicators
+    ]
+    ind_end = _table(ws, ind_row, headers, ind_rows, {6 + k: "0.0%" for k in range(len(levels))})
+    _widths(ws, [30, 34, 10, 12, 10, 12, 12, 12])
+
+    chart = BarChart()
+    chart.title = _t(lang, "各等级企业数", "Plants per class")
+    chart.add_data(Reference(ws, min_col=3, min_row=r0, max_row=r0 + len(sl.classes)), True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=r0 + 1, max_row=r0 + len(sl.classes)))
+    chart.legend = None
+    chart.height, chart.width = 7, 12
+    ws.add_chart(chart, "J4")
+    if ind_rows:
+        bars = BarChart()
+        bars.type = "bar"
+        bars.title = _t(lang, "各指标达到各级的企业比例", "Share of plants meeting each level")
+        bars.add_data(
+            Reference(ws, min_col=6, max_col=5 + len(levels), min_row=ind_row, max_row=ind_end - 1),
+            titles_from_data=True,
+        )
+        bars.set_categories(Reference(ws, min_col=1, min_row=ind_row + 1, max_row=ind_end - 1))
+        bars.y_axis.number_format = "0%"
+        bars.y_axis.scaling.min, bars.y_axis.scaling.max = 0, 1
+        bars.height, bars.width = max(8, 0.6 * len(ind_rows)), 16
+        ws.add_chart(bars, "J20")
+
+
+def _reduction_sheet(ws: Any, sl: SectorList) -> None:
+    lang = sl.lang
+    _head(
+        ws,
+        sl,
+        _t(
+            lang,
+            "减排潜力（全部企业达到先进水平）",
+            "Reduction potential (every plant at the advanced level)",
+        ),
+    )
+    ws.cell(
+        3,
+        1,
+        _t(
+            lang,
+            f"每家企业：max(0, 指标值 − {sl.advanced_level}级基准值) × 企业填报的年产量；按物质汇总。规划目标为全国工业总量目标，仅作对照。",
+            f"Per plant: max(0, value − level {sl.advanced_level} benchmark) × the annual output the workbook gives; summed by substance. Plan targets are national totals for all industry, shown for scale.",
+        ),
+    )
+    headers = [
+        _t(lang, "物质/资源", "substance"),
+        _t(lang, "年削减潜力", "potential per year"),
+        _t(lang, "单位", "unit"),
+        _t(lang, "折合吨", "in t"),
+        _t(lang, "计入企业数", "plants counted"),
+        _t(lang, "超基准但缺产量的企业", "above benchmark, no output given"),
+        _t(lang, "指标", "indicators"),
+        _t(lang, "规划2015年目标", "plan 2015 target"),
+        _t(lang, "目标（吨）", "target (t)"),
+        _t(lang, "规划出处", "where in the plan"),
+        _t(lang, "说明", "note"),
+    ]
+    rows = [
+        [
+            x.total.substance,
+            x.total.quantity,
+            x.total.unit,
+            x.tonnes,
+            x.total.plants,
+            x.total.without_output,
+            ", ".join(x.total.indicators),
+            f"{x.target.name} {x.target.printed}" if x.target else None,
+            x.target.tonnes if x.target else None,
+            x.target.section if x.target else None,
+            x.target.note if x.target else None,
+        ]
+        for x in sl.reductions
+    ]
+    end = _table(ws, HEADER_ROW, headers, rows, {2: "#,##0.0", 4: "#,##0.000", 9: "#,##0"})
+    named = {x.target.key for x in sl.reductions if x.target}
+    others = [t for t in PLAN_TARGETS if t.key not in named]
+    if others:
+        ws.cell(
+            end + 1,
+            1,
+            _t(lang, "本指标体系未涉及的规划目标", "Plan targets this system does not measure"),
+        )
+        end = _table(
+            ws,
+            end + 2,
+            [
+                _t(lang, "规划目标", "plan target"),
+                _t(lang, "目标（吨）", "target (t)"),
+                _t(lang, "规划出处", "where in the plan"),
+            ],
+            [[f"{t.name} {t.printed}", t.tonnes, t.section] for t in others],
+            {2: "#,##0"},
+        )
+    ev = sl.evaluation
+    if ev is None:
+        return
+    ws.cell(end + 1, 1, _t(lang, "各企业明细", "Per plant"))
+    detail = []
+    for i in sl.order:
+        for p in sl.per_plant_reduction[i]:
+            detail.append(
+                [
+                    sl.rank_of[i],
+                    ev.meta[i].get("id"),
+                    p.indicator,
+                    p.substance,
+                    p.value,
+                    p.benchmark,
+                    p.excess,
+                    p.indicator_unit,
+                    p.output,
+                    p.quantity,
+                    p.unit,
+                ]
+            )
+    _table(
+        ws,
+        end + 2,
+        [
+            _t(lang, "名次", "rank"),
+            _t(lang, "企业编号", "plant id"),
+            _t(lang, "指标", "indicator"),
+            _t(lang, "物质/资源", "substance"),
+            _t(lang, "指标值", "value"),
+            _t(lang, "先进基准", "advanced benchmark"),
+            _t(lang, "超出", "excess"),
+            _t(lang, "指标单位", "unit"),
+            _t(lang, "年产量", "annual output"),
+            _t(lang, "年削减潜力", "potential per year"),
+            _t(lang, "单位", "unit"),
+        ],
+        detail,
+        {10: "#,##0.0"},
+    )
+    _widths(ws, [22, 18, 10, 12, 12, 14, 34, 22, 14, 50, 40])
+
+
+def _rejected_sheet(ws: Any, sl: SectorList) -> None:
+    lang = sl.lang
+    _head(ws, sl, _t(lang, "未能评价的输入", "Rejected inputs"))
+    rows = []
+    for k, rej in enumerate(sl.result.rejections, start=1):
+        for e in rej.errors:
+            rows.append(
+                [
+                    k,
+                    rej.file,
+                    rej.plant_id,
+                    rej.row,
+                    e.get("sheet"),
+                    e.get("cell"),
+                    e.get("kind"),
+                    rej.reason_of(e),
+                ]
+            )
+    ws.cell(
+        3,
+        1,
+        _t(
+            lang,
+            f"输入企业 {sl.result.inputs} 家：已评价 {sl.n} 家，未能评价 {len(sl.result.rejections)} 家。",
+            f"{sl.result.inputs} input plants: {sl.n} evaluated, {len(sl.result.rejections)} rejected.",
+        ),
+    )
+    _table(
+        ws,
+        HEADER_ROW,
+        [
+            "#",
+            _t(lang, "文件", "file"),
+            _t(lang, "企业编号", "plant id"),
+            _t(lang, "行", "row"),
+            _t(lang, "工作表", "sheet"),
+            _t(lang, "单元格", "cell"),
+            _t(lang, "类型", "kind"),
+            _t(lang, "原因", "reason"),
+        ],
+        rows,
+        None,
+    )
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    _widths(ws, [5, 40, 14, 6, 14, 8, 18, 80])

@@ -1,0 +1,300 @@
+"""Wide workbooks, ranking, statistics, reduction potential, plan targets, formula neutralising."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from batch_data import plant_values
+from conftest import EXAMPLES
+
+from cpscore.batch import run_batch
+from cpscore.evaluate import evaluate_frame
+from cpscore.neutralise import cell_value
+from cpscore.plan import PLAN_TARGETS, target_for
+from cpscore.reduction import advanced_rank, reduction_potential
+from cpscore.sector_list import build, ranking
+from cpscore.template import write_plant_workbook
+from cpscore.wide import write_wide_workbook
+
+# -- wide workbooks ------------------------------------------------------------------------------
+
+
+def _plants(cement, n: int, seed: int = 5) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        facts, values = plant_values(cement, rng)
+        out.append({"id": f"W{k:02d}", "name": f"宽表厂{k}", "period": "2025", **facts, **values})
+    return out
+
+
+def test_wide_workbook_scores_like_plant_workbooks(tmp_path, cement):
+    plants = _plants(cement, 12)
+    plants[3]["clinker_coal"] = "0.1 tce/t"  # converted the same way in both forms
+    plants[4]["waste_share"] = "25%"
+    fact_ids = {f.id for f in cement.facts}
+    for p in plants:
+        meta = {k: p[k] for k in ("id", "name", "period")}
+        facts = {k: v for k, v in p.items() if k in fact_ids}
+        values = {k: v for k, v in p.items() if k not in fact_ids and k not in meta}
+        write_plant_workbook(
+            cement, tmp_path / "one" / f"{p['id']}.xlsx", "zh", meta, facts, values
+        )
+    write_wide_workbook(cement, tmp_path / "wide.xlsx", "zh", plants)
+    per_plant = run_batch(cement, [tmp_path / "one"], jobs=1)
+    wide = run_batch(cement, [tmp_path / "wide.xlsx"], jobs=1)
+    assert (wide.evaluated, wide.rejections) == (12, [])
+    a = per_plant.evaluation.summary().sort_index()
+    b = wide.evaluation.summary().sort_index()
+    pd.testing.assert_frame_equal(a, b)
+    ia, ib = per_plant.evaluation.inputs, wide.evaluation.inputs
+    oa, ob = np.argsort(list(ia.index)), np.argsort(list(ib.index))
+    np.testing.assert_array_equal(ia.values[oa], ib.values[ob])
+    np.testing.assert_array_equal(ia.answers[oa], ib.answers[ob])
+    assert wide.evaluation.meta[0]["row"] == 3  # label row, id row, then plants
+
+
+def test_wide_rows_are_rejected_one_by_one(tmp_path, cement):
+    plants = _plants(cement, 4)
+    plants[1]["clinker_power"] = "abc"
+    plants[2]["plant_type"] = None  # a required fact
+    write_wide_workbook(cement, tmp_path / "wide.xlsx", "en", plants)
+    got = run_batch(cement, [tmp_path / "wide.xlsx"], jobs=1)
+    assert got.evaluated == 2 and got.inputs == 4
+    assert sorted(m["id"] for m in got.evaluation.meta) == ["W00", "W03"]
+    cols = [*("id", "name", "period"), *(f.id for f in cement.facts)]
+    cols += [i.id for i in cement.indicators]
+    letter = lambda key: chr(ord("A") + cols.index(key))  # noqa: E731 (all columns < Z here)
+    rej = {r.plant_id: r for r in got.rejections}
+    assert [(r.row, e["sheet"], e["cell"], e["kind"]) for r in [rej["W01"]] for e in r.errors] == [
+        (4, "Plants", f"{letter('clinker_power')}4", "not_a_number")
+    ]
+    assert [(e["cell"], e["kind"]) for e in rej["W02"].errors] == [
+        (f"{letter('plant_type')}5", "missing_fact")
+    ]
+
+
+def test_empty_wide_template_has_every_column(tmp_path, cement):
+    from python_calamine import CalamineWorkbook
+
+    write_wide_workbook(cement, tmp_path / "w.xlsx", "zh")
+    rows = CalamineWorkbook.from_path(str(tmp_path / "w.xlsx")).get_sheet_by_name("企业指标汇总")
+    ids = rows.to_python()[1]
+    assert ids == ["id", "name", "period", *(f.id for f in cement.facts)] + [
+        i.id for i in cement.indicators
+    ]
+    got = run_batch(cement, [tmp_path / "w.xlsx"], jobs=1)
+    assert (got.inputs, got.exit_code) == (0, 0)  # an empty form holds no plants
+    from openpyxl import load_workbook
+
+    from cpscore.batch_outputs import write_outputs
+
+    write_outputs(got, tmp_path / "l.xlsx", html_path=tmp_path / "l.html", lang="en")
+    lst = load_workbook(tmp_path / "l.xlsx")["List"]
+    assert [lst.cell(4, c).value for c in (1, 2)] == ["rank", "plant id"]
+    assert lst.max_row == 4
+
+
+# -- ranking and statistics ----------------------------------------------------------------------
+
+
+def _frame(cement, rows: dict[str, dict]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows.values()), index=list(rows))
+
+
+def test_ranking_by_class_then_class_score_then_id(cement):
+    from cpscore.evaluate import evaluate_workbook
+
+    ev = evaluate_workbook(str(EXAMPLES / "cement" / "plant-advanced.xlsx"), cement)
+    base = {**ev.inputs.facts}
+    row = {k: (v[0] if hasattr(v, "__len__") else v) for k, v in base.items()}
+    doc = ev.document(0, "en")
+    values = {r["id"]: r["value"] for r in doc["indicators"]}
+    plants = {
+        "B": {**row, **values},  # the advanced example: II with Y_II = 100
+        "A": {**row, **values},  # same as B: the tie is broken by id
+        # waste share 15 % meets III, not II: Y_II = 100 − 0.15 × 0.5 × 100 = 92.5, still II
+        "C": {**row, **values, "waste_share": 15.0},
+        # NOx 1.7 kg/t fails III (≤ 1.6): Y_III = 100 − 0.2 × 0.4 × 100 = 92 < 100, lagging
+        "D": {**row, **values, "nox_per_tonne": 1.7},
+        # waste share 5 % fails III too, but the II rule (Y_II ≥ 85, limiting meet II) holds:
+        # II with Y_II = 92.5, tied with C and placed after it by id
+        "E": {**row, **values, "waste_share": 5.0},
+    }
+    ev = evaluate_frame(cement, _frame(cement, plants))
+    summary = ev.summary()
+    assert summary.loc[["A", "C", "E"], "Y_II"].tolist() == [100.0, 92.5, 92.5]
+    assert summary.loc[["C", "D", "E"], "class"].tolist() == ["II", "lagging", "II"]
+    assert summary.loc["D", "Y_III"] == 92.0
+    assert [summary.index[i] for i in ranking(ev)] == ["A", "B", "C", "E", "D"]
+
+
+def test_statistics_of_the_three_examples(cement):
+    result = run_batch(cement, [EXAMPLES / "cement"], jobs=1)
+    sl = build(result, "en")
+    # examples/expected.json: leading I, advanced II, lagging.
+    assert [(c.id, c.count) for c in sl.classes] == [
+        ("I", 1),
+        ("II", 1),
+        ("III", 0),
+        ("lagging", 1),
+    ]
+    assert sum(c.count for c in sl.classes) == sl.n == 3
+    assert advanced_rank(cement) == 1
+    assert sl.advanced == 2 and sl.advanced_share == pytest.approx(2 / 3)
+    nox = next(x for x in sl.indicators if x.id == "nox_per_tonne")
+    # nox: 0.75 (I), 1.1 (II), 1.75 (none) -> I 1/3, II 2/3, III 2/3
+    assert nox.shares == pytest.approx({"I": 1 / 3, "II": 2 / 3, "III": 2 / 3})
+    advanced = [x.shares["II"] for x in sl.indicators]
+    assert advanced == sorted(advanced)  # the indicators holding the sector back come first
+    assert [row[0] for row in sl.rows] == [1, 2, 3]
+    assert [row[5] for row in sl.rows] == ["I", "II", "lagging"]
+
+
+# -- reduction potential -------------------------------------------------------------------------
+
+
+def test_reduction_potential_hand_computed(cement):
+    from cpscore.evaluate import evaluate_workbook
+
+    ev = evaluate_workbook(str(EXAMPLES / "cement" / "plant-lagging.xlsx"), cement)
+    got = {p["indicator"]: p for p in reduction_potential(ev, 0)}
+    # NOx: 1.75 kg/t against the advanced (II) benchmark ≤ 1.2 kg/t, 1 550 000 t clinker a year:
+    # (1.75 − 1.2) × 1 550 000 = 852 500 kg.
+    assert got["nox_per_tonne"]["benchmark"] == 1.2
+    assert got["nox_per_tonne"]["quantity"] == pytest.approx(0.55 * 1_550_000)
+    assert got["nox_per_tonne"]["unit"] == "kg"
+    # SO2 0.15 kg/t is within ≤ 0.2: nothing to save.
+    assert got["so2_per_tonne"]["quantity"] == 0.0
+    # clinker coal of a 5000 t/d line: the ≥ 4000 t/d variant's II benchmark is ≤ 102 kgce/t.
+    assert got["clinker_coal"]["benchmark"] == 102.0
+
+
+def test_sector_reduction_sums_plants_and_sits_beside_the_plan(cement):
+    plants = {
+        "a": {"plant_type": "clinker_line", "clinker_output_t": 1_000_000, "nox_per_tonne": 1.5},
+        "b": {"plant_type": "clinker_line", "clinker_output_t": 2_000_000, "nox_per_tonne": 1.3},
+        "c": {"plant_type": "clinker_line", "nox_per_tonne": 1.9},  # no output given
+        "d": {"plant_type": "clinker_line", "clinker_output_t": 500_000, "nox_per_tonne": 1.0},
+    }
+    from cpscore.batch import BatchResult
+
+    ev = evaluate_frame(cement, _frame(cement, plants))
+    sl = build(BatchResult(cement, ev, [], []), "zh")
+    nox = next(r for r in sl.reductions if r.total.substance == "NOx")
+    # (1.5 − 1.2) × 1e6 + (1.3 − 1.2) × 2e6 + 0 = 300 000 + 200 000 kg = 500 t
+    assert nox.total.quantity == pytest.approx(500_000)
+    assert nox.tonnes == pytest.approx(500)
+    assert nox.total.without_output == 1
+    assert nox.target is not None and nox.target.printed == "120万吨"
+    assert reduction_potential(ev, 2)[0]["quantity"] is None
+
+
+def test_plan_targets_as_printed():
+    assert target_for("SO2").printed == "60万吨"
+    assert target_for("二氧化硫").key == "so2"
+    assert target_for("氨氮 ammonia nitrogen").printed == "10.8万吨"
+    assert target_for("标准煤 standard coal") is None
+    assert target_for("crude oil") is None  # 'cr' is not chromium inside a word
+    assert {t.key: t.printed for t in PLAN_TARGETS} == {
+        "cod": "65万吨",
+        "so2": "60万吨",
+        "nh3n": "10.8万吨",
+        "nox": "120万吨",
+        "mercury": "638吨",
+        "chromium": "73万吨",
+        "lead": "0.2万吨",
+    }
+
+
+PLAN_TEXT = Path("/work/shared/reference/industrial-clean-production-plan-12th-fyp.txt")
+
+
+@pytest.mark.skipif(not PLAN_TEXT.is_file(), reason="the plan text is not in this checkout")
+def test_plan_targets_are_in_the_plan_text():
+    text = PLAN_TEXT.read_text(encoding="utf-8")
+    for t in PLAN_TARGETS:
+        assert t.printed in text, t.key
+        quoted = t.section.split("：", 1)[1]
+        assert quoted in text, t.key
+    assert "重点行业70%以上企业达到清洁生产评价指标体系中的“清洁生产先进企业”水平" in text
+
+
+# -- neutralising --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 10 1234", "'+86 10 1234"),
+        ("-2", "-2"),  # a plain signed number is not a formula
+        ("-A1", "'-A1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("水泥厂 = 好", "水泥厂 = 好"),
+        ("a\x01b", "ab"),
+    ],
+)
+def test_neutralise(typed, written):
+    assert cell_value(typed) == written
+
+
+def test_scorecards_equal_single_evaluate_runs(tmp_path, cement):
+    scorecard = pytest.importorskip("cpscore.scorecard")
+    from openpyxl import load_workbook
+
+    from cpscore.batch_outputs import write_outputs
+    from cpscore.evaluate import evaluate_workbook
+
+    src = EXAMPLES / "cement"
+    result = run_batch(cement, [src], jobs=1)
+    write_outputs(result, tmp_path / "l.xlsx", scorecards=tmp_path / "cards", lang="zh")
+    for plant in src.glob("*.xlsx"):
+        ev = evaluate_workbook(str(plant), cement)
+        single = tmp_path / f"single-{plant.stem}.xlsx"
+        scorecard.write_scorecard(ev, 0, single, "zh")
+        batch = tmp_path / "cards" / f"{ev.meta[0]['id']}.xlsx"
+        a, b = load_workbook(single), load_workbook(batch)
+        assert a.sheetnames == b.sheetnames
+        for wa, wb in zip(a.worksheets, b.worksheets, strict=True):
+            va = [[c.value for c in r] for r in wa.iter_rows()]
+            vb = [[c.value for c in r] for r in wb.iter_rows()]
+            diff = [
+                (r, c)
+                for r, (ra, rb) in enumerate(zip(va, vb, strict=True))
+                for c, (x, y) in enumerate(zip(ra, rb, strict=True))
+                if x != y
+            ]
+            # only a timestamp may differ
+            assert all(_is_timestamp(va[r][c]) for r, c in diff), diff
+
+
+def _is_timestamp(v) -> bool:
+    import datetime as dt
+    import re
+
+    return isinstance(v, dt.datetime) or bool(re.search(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d", str(v)))
+
+
+@pytest.mark.parametrize("which", ["cement", "hazardous_waste"])
+def test_vectorised_blocking_equals_the_per_plant_blockers(which, request):
+    """The list's 'limiting indicators blocking the next class' equal each document's blockers."""
+    from benchmarks.population import population
+    from cpscore.evaluate import evaluate_frame
+    from cpscore.result import blockers, blocking_limiting
+
+    system = request.getfixturevalue(which)
+    ev = evaluate_frame(system, population(system, 400, seed=21))
+    fast = blocking_limiting(ev)
+    assert any(fast)  # the population reaches plants that a limiting indicator holds back
+    for i in range(ev.n):
+        slow = [
+            x for b in blockers(ev, i, "en") if b["kind"] == "limiting" for x in b["indicators"]
+        ]
+        assert [system.indicators[j].id for j in fast[i]] == list(dict.fromkeys(slow))

@@ -1,0 +1,194 @@
+"""The corpus of bad and hostile workbooks (tests/hostile/make_corpus.py) through the CLI.
+
+Every case must end with exit 2 and a one-line-per-problem message naming the file, the cell and
+the kind of problem, or with exit 0 and the finding that reports the interpretation; never a
+traceback, and the input file is byte-for-byte unchanged.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hostile.make_corpus import ROW, Case, build
+
+from cpscore.cli import main
+from cpscore.errors import InputError
+from cpscore.workbook import WorkbookErrors, read_plant_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(tempfile.mkdtemp(prefix="cpscore-hostile-"))
+atexit.register(shutil.rmtree, CORPUS, True)
+CASES = build(CORPUS)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _run(case: Case) -> tuple[int, str, str]:
+    args = ["evaluate", str(CORPUS / case.file), "--sector", case.sector, "--format", "json"]
+    result = CliRunner().invoke(main, [*args, *(["--strict"] if case.strict else [])])
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_corpus_has_at_least_40_bad_or_hostile_inputs():
+    assert len(CASES) >= 40
+    assert len({c.file for c in CASES}) == len(CASES)
+    assert sum(1 for c in CASES if c.kind) >= 40
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.kind], ids=lambda c: c.file)
+def test_refused_with_kind_file_and_cell(case: Case):
+    path = CORPUS / case.file
+    before = _sha(path)
+    code, out, err = _run(case)
+    assert _sha(path) == before, "the input was modified"
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ")
+    assert f"[{case.kind}]" in err.splitlines()[0] or f"[{case.kind}]" in err
+    assert str(path) in err
+    if case.cell:
+        assert f"cell {case.cell}:" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.finding], ids=lambda c: c.file)
+def test_interpreted_and_reported(case: Case):
+    path = CORPUS / case.file
+    before = _sha(path)
+    code, out, err = _run(case)
+    assert _sha(path) == before
+    assert code == 0, err
+    warnings = json.loads(out)["warnings"]
+    assert case.finding in [w["code"] for w in warnings]
+    assert all(str(path) in w.get("where", str(path)) for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.kind and not c.strict], ids=lambda c: c.file
+)
+def test_api_raises_the_same_kind(case: Case, cement, hazardous_waste):
+    system = cement if case.sector == "cement" else hazardous_waste
+    with pytest.raises((InputError, WorkbookErrors)) as info:
+        read_plant_workbook(CORPUS / case.file, system)
+    err = info.value
+    kinds = [e.kind for e in err.errors] if isinstance(err, WorkbookErrors) else [err.kind]
+    assert kinds[0] == case.kind
+
+
+def test_real_processes_print_no_traceback():
+    """A handful of the worst files in real processes, run side by side to stay fast."""
+    chosen = ["encrypted.xlsx", "billion-laughs.xlsx", "formula.xlsx"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("CPSCORE_DEBUG", None)
+    procs = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "cpscore", "evaluate", str(CORPUS / name), "--sector", "cement"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        for name in chosen
+    }
+    for name, proc in procs.items():
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 2, (name, err)
+        assert "Traceback" not in err + out
+        assert name in err
+
+
+# -- what the interpretations produce ------------------------------------------------------------
+
+
+def _value(case_file: str, indicator: str, cement) -> object:
+    record = read_plant_workbook(CORPUS / case_file, cement)
+    return record.row.get(indicator)
+
+
+@pytest.mark.parametrize(
+    ("case_file", "indicator", "expected"),
+    [
+        ("ok-tce.xlsx", "clinker_coal", 96.5),  # 0.0965 tce/t × 1000 kgce/tce
+        ("ok-g-per-t.xlsx", "particulates_per_tonne", 0.08),  # 80 g/t ÷ 1000
+        ("ok-full-width.xlsx", "clinker_coal", 96.5),  # '９６.５'
+        ("ok-approx.xlsx", "clinker_coal", 96.5),  # '约96.5'
+        ("ok-percent-text.xlsx", "waste_share", 32.0),  # '32%'
+        ("ok-percent-format.xlsx", "waste_share", 32.0),  # 0.32 shown as 32% × 100
+        ("ok-fraction-unit.xlsx", "waste_share", 32.0),  # 0.32 with unit 比例 × 100
+        ("ok-fraction-plain.xlsx", "waste_share", 0.32),  # taken as typed, and reported
+        ("ok-na.xlsx", "clinker_power", "n/a"),
+        ("ok-dash.xlsx", "clinker_power", None),
+        ("ok-blank.xlsx", "clinker_power", None),
+        ("ok-english-headers.xlsx", "clinker_coal", 96.5),
+    ],
+)
+def test_interpreted_values(case_file, indicator, expected, cement):
+    assert _value(case_file, indicator, cement) == expected
+
+
+def test_thousands_separators_in_a_fact(cement):
+    record = read_plant_workbook(CORPUS / "ok-thousands.xlsx", cement)
+    assert record.row["clinker_output_t"] == 1_550_000
+
+
+def test_missing_value_scores_zero_and_is_not_treated_as_not_applicable(cement):
+    from cpscore.evaluate import evaluate_workbook
+
+    blank = evaluate_workbook(str(CORPUS / "ok-blank.xlsx"), cement).document(0, "en")
+    na = evaluate_workbook(str(CORPUS / "ok-na.xlsx"), cement).document(0, "en")
+    b = next(i for i in blank["indicators"] if i["id"] == "clinker_power")
+    n = next(i for i in na["indicators"] if i["id"] == "clinker_power")
+    assert b["status"] == "missing"
+    assert b["contributions"] == {"Y_I": 0.0, "Y_II": 0.0, "Y_III": 0.0}
+    full = evaluate_workbook(str(CORPUS / "ok-full-width.xlsx"), cement).document(0, "en")
+    f = next(i for i in full["indicators"] if i["id"] == "clinker_power")
+    assert b["weight"] == f["weight"]  # kept in the weighting, unlike n/a
+    assert n["weight"]["effective"] == 0
+    assert n["status"] == "n/a"
+    # missing loses the indicator's effective weight (0.3 group × 0.2 = 0.06) at every level:
+    # Y_III = 100 − 100 × 0.06 = 94; n/a re-normalises within the group, so Y_III stays 100.
+    y = {s["name"]: s["value"] for s in blank["scores"]}
+    y_na = {s["name"]: s["value"] for s in na["scores"]}
+    assert y["Y_III"] == pytest.approx(100 - 100 * 0.06)
+    assert y_na["Y_III"] == pytest.approx(100.0)
+
+
+def test_strict_is_an_api_parameter(cement):
+    from cpscore.evaluate import evaluate_workbook
+
+    with pytest.raises(InputError) as info:
+        evaluate_workbook(str(CORPUS / "ok-dash.xlsx"), cement, strict=True)
+    assert info.value.kind == "missing_value"
+    assert info.value.location.cell == f"E{ROW['clinker_power']}"
+    # n/a is an answer, not a missing value: strict accepts it
+    evaluate_workbook(str(CORPUS / "ok-na.xlsx"), cement, strict=True)
+
+
+def test_other_sector_names_the_sector(cement):
+    with pytest.raises(InputError) as info:
+        read_plant_workbook(CORPUS / "other-sector.xlsx", cement)
+    assert "hazardous-waste-incineration workbook" in info.value.found
+    assert "--sector hazardous-waste-incineration" in info.value.expected
+
+
+def test_examples_are_not_modified_by_reading(cement):
+    paths = sorted((ROOT / "examples" / "cement").glob("*.xlsx"))
+    before = {p: _sha(p) for p in paths}
+    for p in paths:
+        read_plant_workbook(p, cement)
+    assert {p: _sha(p) for p in paths} == before
