@@ -201,14 +201,32 @@ def systems(fmt: str, coverage: bool) -> None:
     from rich.table import Table
 
     table = Table()
-    for col in ("id", "sector", "title", "effective", "status", "method", "indicators"):
-        table.add_column(col, overflow="fold")
+    console = Console()
+    # On a narrow terminal the sector and method columns give way to the title.
+    wide = console.width >= 120
+    cols = ("id", "sector", "title", "effective", "status", "method", "indicators")
+    shown = [c for c in cols if wide or c not in ("sector", "method")]
+    for col in shown:
+        table.add_column(col, overflow="fold", no_wrap=col in ("effective", "status", "indicators"))
     for e in entries:
         status = e.status if e.status == "official" else f"[bold red]{e.status}[/]"
-        table.add_row(
-            e.id, e.sector, e.title_zh, e.effective or "draft", status, e.method, str(e.indicators)
+        cells = dict(
+            zip(
+                cols,
+                (
+                    e.id,
+                    e.sector,
+                    e.title_zh,
+                    e.effective or "draft",
+                    status,
+                    e.method,
+                    str(e.indicators),
+                ),
+                strict=True,
+            )
         )
-    Console().print(table)
+        table.add_row(*(cells[c] for c in shown))
+    console.print(table)
 
 
 def _coverage(fmt: str) -> None:
