@@ -30,10 +30,12 @@ MAX_TOTAL_BYTES = 256 << 20  # uncompressed size of all parts together
 # The ratio only counts for parts large enough to matter (Apache POI uses the same 1:100 rule).
 MAX_RATIO = 100
 RATIO_MIN_BYTES = 1 << 20
-# calamine allocates the dense rectangle A1..last cell; these bound that rectangle.
-MAX_ROWS = 100_000
+# calamine allocates the dense rectangle A1..last cell; these bound that rectangle. A wide
+# workbook of a whole sector (up to 500,000 plants × 40 columns) fits; larger populations go
+# through parquet/CSV and `batch --engine dask`.
+MAX_ROWS = 500_000
 MAX_COLS = 2_000
-MAX_CELLS = 4_000_000
+MAX_CELLS = 20_000_000
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
