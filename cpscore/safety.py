@@ -22,10 +22,10 @@ from typing import IO, Any
 from .errors import Finding, InputError, Location
 
 # Limits, each far above any real plant or association workbook and far below what hurts.
-MAX_FILE_BYTES = 64 << 20  # a plant workbook is tens of KB; a 2,000-plant wide one a few MB
+MAX_FILE_BYTES = 256 << 20  # a plant workbook is tens of KB; a 100,000-plant wide one ~30 MB
 MAX_MEMBERS = 2_000  # parts in the zip; Excel writes about a dozen, plus one per sheet/image
-MAX_MEMBER_BYTES = 128 << 20  # uncompressed size of one part
-MAX_TOTAL_BYTES = 256 << 20  # uncompressed size of all parts together
+MAX_MEMBER_BYTES = 1 << 30  # uncompressed size of one part (a 100,000-plant wide sheet ~160 MB)
+MAX_TOTAL_BYTES = 3 << 29  # uncompressed size of all parts together (1.5 GiB)
 # Spreadsheet XML deflates 5-20x and runs of empty styled cells up to ~60x; bombs reach 1000x+.
 # The ratio only counts for parts large enough to matter (Apache POI uses the same 1:100 rule).
 MAX_RATIO = 100
@@ -56,10 +56,10 @@ _FULL_SCAN_MARKERS = (
     (b"<f", re.compile(rb"<f[ >/]")),
     (b't="e"', re.compile(rb'\st="e"')),
     (b"<mergeCell", re.compile(rb"<mergeCell[ >]")),
-    (b'<c r="', re.compile(rb'<c r="[A-Z]{3}|<(?:row r="|c r="[A-Z]{1,3})\d{6,}"')),
 )
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
-_TWO_LETTER_COLUMN = re.compile(rb'<c r="([A-Z]{2})\d')
+_FAR_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,})"')  # rows from 100,000 on
+_LONG_COLUMN = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _ONE_LETTER_COLUMN = re.compile(rb'<c r="([A-Z])\d')
 _DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
 
@@ -522,19 +522,27 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles
 
 
 def _quick_scan(path: Path, info: SheetInfo, data: bytes) -> None:
-    """Extent only: no formulas, error cells, merges, % styles or far-away cells are present."""
-    rows = _ROW_NUMBER.findall(data)
+    """Extent only, for a sheet without formulas, error cells, merges or % styles."""
+    rows = _ROW_NUMBER.findall(data) + _FAR_CELL_ROW.findall(data)
     info.max_row = max(map(int, rows)) if rows else 0
-    columns = set(_TWO_LETTER_COLUMN.findall(data)) or set(_ONE_LETTER_COLUMN.findall(data))
+    if info.max_row > MAX_ROWS:
+        raise _error(
+            "dimensions",
+            path,
+            f"a cell in row {info.max_row}",
+            f"sheets within {MAX_ROWS} rows (delete the far-away cells)",
+            info.name,
+        )
+    columns = set(_LONG_COLUMN.findall(data)) or set(_ONE_LETTER_COLUMN.findall(data))
     info.max_col = (
         max((parse_ref(c.decode() + "1") or (0, 0))[1] for c in columns) if columns else 0
     )
-    if info.max_row * info.max_col > MAX_CELLS:
+    if info.max_col > MAX_COLS or info.max_row * info.max_col > MAX_CELLS:
         raise _error(
             "dimensions",
             path,
             f"a {info.max_row} × {info.max_col} sheet",
-            f"sheets within {MAX_CELLS} cells (delete the far-away cells)",
+            f"sheets within {MAX_COLS} columns and {MAX_CELLS} cells (delete the far-away cells)",
             info.name,
         )
     declared = _DIMENSION.search(data)
