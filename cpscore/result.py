@@ -69,10 +69,10 @@ def target(ev: Evaluation, i: int, j: int, li: int) -> dict[str, Any] | None:
             lo, hi = sc.low[i, j, lj], sc.high[i, j, lj]
             x = ev.inputs.values[i, j]
             if np.isfinite(hi) and (not np.isfinite(x) or x > hi or not np.isfinite(lo)):
-                op = "<" if sc.high_strict[j, lj] else "<="
+                op = "<" if sc.high_strict[i, j, lj] else "<="
                 bound = hi
             else:
-                op = ">" if sc.low_strict[j, lj] else ">="
+                op = ">" if sc.low_strict[i, j, lj] else ">="
                 bound = lo
             out: dict[str, Any] = {"level": ev.system.levels[li].id, "op": op, "value": _num(bound)}
             if np.isfinite(x) and np.isfinite(bound):
@@ -102,9 +102,9 @@ def _benchmarks(ev: Evaluation, i: int, j: int) -> dict[str, Any]:
             if np.isfinite(lo) and np.isfinite(hi):
                 out[lv.id] = {"range": [_num(lo), _num(hi)]}
             elif np.isfinite(hi):
-                out[lv.id] = {"op": "<" if sc.high_strict[j, li] else "<=", "value": _num(hi)}
+                out[lv.id] = {"op": "<" if sc.high_strict[i, j, li] else "<=", "value": _num(hi)}
             else:
-                out[lv.id] = {"op": ">" if sc.low_strict[j, li] else ">=", "value": _num(lo)}
+                out[lv.id] = {"op": ">" if sc.low_strict[i, j, li] else ">=", "value": _num(lo)}
         elif not ind.quantitative and lv.id in ind.requirements:
             out[lv.id] = {"text": ind.requirements[lv.id].get("zh")}
     if ind.benchmark is not None:

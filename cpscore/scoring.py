@@ -26,8 +26,8 @@ class Scores:
     inputs: Inputs
     low: np.ndarray  # n x k x L: lower bound a value must reach (NaN = none)
     high: np.ndarray  # n x k x L: upper bound
-    low_strict: np.ndarray  # k x L bool
-    high_strict: np.ndarray  # k x L bool
+    low_strict: np.ndarray  # n x k x L bool: the lower bound is strict (>)
+    high_strict: np.ndarray  # n x k x L bool: the upper bound is strict (<)
     defined: np.ndarray  # n x k x L bool: a benchmark exists at this level
     meets: np.ndarray  # n x k x L bool, cumulative (meeting I meets II and III)
     level: np.ndarray  # n x k int: best level met, L = none
@@ -75,8 +75,9 @@ def benchmark_arrays(system: System, inputs: Inputs):
     k = len(inds)
     low = np.full((k, L, n), np.nan)
     high = np.full((k, L, n), np.nan)
-    low_strict = np.zeros((k, L), dtype=bool)
-    high_strict = np.zeros((k, L), dtype=bool)
+    # Strictness is per plant too: a variant may print '<' where the default prints '≤'.
+    low_strict = np.zeros((k, L, n), dtype=bool)
+    high_strict = np.zeros((k, L, n), dtype=bool)
     defined = np.zeros((k, L, n), dtype=bool)
     for j, ind in enumerate(inds):
         if not ind.quantitative or system.method == "composite":
@@ -92,39 +93,40 @@ def benchmark_arrays(system: System, inputs: Inputs):
             mask = conditions.evaluate(variant.when, inputs.facts, n)
             if not mask.any():
                 continue
-            defined[j][:, mask] = False
-            low[j][:, mask] = np.nan
-            high[j][:, mask] = np.nan
+            for arr, blank in (
+                (defined, False),
+                (low, np.nan),
+                (high, np.nan),
+                (low_strict, False),
+                (high_strict, False),
+            ):
+                arr[j][:, mask] = blank
             for lv, b in variant.benchmarks.items():
                 li = level_ids.index(lv)
                 lo, hi, ls, hs = _bounds(b, inputs.facts, n)
                 low[j, li, mask] = np.broadcast_to(lo, (n,))[mask]
                 high[j, li, mask] = np.broadcast_to(hi, (n,))[mask]
                 defined[j, li, mask] = True
-                low_strict[j, li], high_strict[j, li] = ls, hs
+                low_strict[j, li, mask], high_strict[j, li, mask] = ls, hs
     view = (2, 0, 1)
-    return (
-        low.transpose(view),
-        high.transpose(view),
-        low_strict,
-        high_strict,
-        defined.transpose(view),
-    )
+    return tuple(a.transpose(view) for a in (low, high, low_strict, high_strict, defined))
 
 
 def _membership(system: System, inputs: Inputs, low, high, low_strict, high_strict, defined):
     """Cumulative membership (n, k, L) and the best level met (n, k; L = none)."""
     n, k, L = low.shape
     raw = np.zeros((k, L, n), dtype=bool)
-    lo_kln, hi_kln, def_kln = (a.transpose(1, 2, 0) for a in (low, high, defined))
+    lo_kln, hi_kln, ls_kln, hs_kln, def_kln = (
+        a.transpose(1, 2, 0) for a in (low, high, low_strict, high_strict, defined)
+    )
     for j, ind in enumerate(system.indicators):
         if ind.quantitative:
             x = inputs.values[:, j]
             with np.errstate(invalid="ignore"):
                 for li in range(L):
                     lo, hi = lo_kln[j, li], hi_kln[j, li]
-                    above = np.isnan(lo) | ((x > lo) if low_strict[j, li] else (x >= lo))
-                    below = np.isnan(hi) | ((x < hi) if high_strict[j, li] else (x <= hi))
+                    above = np.isnan(lo) | np.where(ls_kln[j, li], x > lo, x >= lo)
+                    below = np.isnan(hi) | np.where(hs_kln[j, li], x < hi, x <= hi)
                     raw[j, li] = above & below & def_kln[j, li] & ~np.isnan(x)
         else:
             a = inputs.answers[:, j]

@@ -20,7 +20,7 @@ share of output_a / output_b) + compliance [0.4, yes/no]; bonus group (0.1) = re
 from __future__ import annotations
 
 import pytest
-from conftest import evaluate_rows
+from conftest import SYSTEMS, evaluate_rows
 
 # Every indicator at level I for a dry-route plant with a boiler and 2 layers (water I: ≤ 20).
 ALL_I = {
@@ -276,3 +276,38 @@ def test_no_output_of_any_product_leaves_the_group_to_the_other_indicators(grade
     )
     assert _scores(ev, "p") == pytest.approx({"Y_I": 100.0, "Y_II": 100.0, "Y_III": 100.0})
     assert ev.summary().loc["p", "class"] == "I"
+
+
+def test_a_variant_keeps_its_own_comparator(tmp_path):
+    """A variant printing '<' where the default prints '≤' decides ties its own way, plant by
+    plant: 98 kgce/t meets '≤98' on a small kiln but not '<98' on a large one."""
+    import json
+
+    import pandas as pd
+
+    from cpscore.evaluate import evaluate_frame
+    from cpscore.loader import load_system
+
+    doc = json.loads((SYSTEMS / "cement" / "2014-illustrative.json").read_text(encoding="utf-8"))
+    doc["cases"] = []
+    coal = doc["groups"][1]["indicators"][0]
+    assert coal["id"] == "clinker_coal"
+    coal["benchmarks"]["I"] = {"op": "<=", "value": 98}
+    coal["variants"][0]["benchmarks"]["I"] = {"op": "<", "value": 98}
+    path = tmp_path / "cement-strict.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    system = load_system(path)
+    plants = pd.DataFrame(
+        {
+            "plant_type": ["clinker_line", "clinker_line"],
+            "kiln_capacity_tpd": [2500, 5000],  # the variant applies from 4000 t/d
+            "clinker_coal": [98.0, 98.0],
+        },
+        index=["small", "large"],
+    )
+    ev = evaluate_frame(system, plants)
+    j = [i.id for i in system.indicators].index("clinker_coal")
+    assert [system.levels[lv].id for lv in ev.scores.level[:, j]] == ["I", "II"]
+    small, large = (ev.document(i, "en") for i in range(2))
+    assert _indicator(small, "clinker_coal")["benchmarks"]["I"] == {"op": "<=", "value": 98.0}
+    assert _indicator(large, "clinker_coal")["benchmarks"]["I"] == {"op": "<", "value": 98.0}
