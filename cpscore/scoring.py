@@ -8,6 +8,7 @@ P = a·P1 + b·P2.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,7 +189,60 @@ def _finish(x: np.ndarray, cap: float | None) -> np.ndarray:
     return np.round(x, DECIMALS) + 0.0
 
 
+CHUNK = 8192  # plants scored together: large enough to vectorise, small enough for the cache
+
+
 def score(system: System, inputs: Inputs) -> Scores:
+    """Score every plant; large populations in blocks of CHUNK plants, so the time per plant
+    stays flat (the n x k x L arrays of a block fit in the processor's cache)."""
+    n = inputs.n
+    if n <= CHUNK:
+        return _score_block(system, inputs)
+    blocks = [
+        _score_block(system, _slice(inputs, a, min(a + CHUNK, n))) for a in range(0, n, CHUNK)
+    ]
+    return _concat(inputs, blocks)
+
+
+def _slice(inputs: Inputs, a: int, b: int) -> Inputs:
+    return dataclasses.replace(
+        inputs,
+        index=inputs.index[a:b],
+        facts={k: v[a:b] for k, v in inputs.facts.items()},
+        values=inputs.values[a:b],
+        answers=inputs.answers[a:b],
+        given=inputs.given[a:b],
+        not_applicable=inputs.not_applicable[a:b],
+        computed=inputs.computed[a:b],
+    )
+
+
+def _concat(inputs: Inputs, blocks: list[Scores]) -> Scores:
+    def cat(name: str) -> np.ndarray:
+        parts = [getattr(b, name) for b in blocks]
+        if parts[0].ndim == 3 and not parts[0].flags.c_contiguous:
+            # (n, k, L) views of (k, L, n) arrays: join the underlying arrays, one copy each.
+            return np.concatenate([p.transpose(1, 2, 0) for p in parts], axis=2).transpose(2, 0, 1)
+        return np.concatenate(parts, axis=0)
+
+    ratio = cat("ratio") if blocks[0].ratio is not None else None
+    scores = {k: np.concatenate([b.scores[k] for b in blocks]) for k in blocks[0].scores}
+    fields = (
+        "low",
+        "high",
+        "low_strict",
+        "high_strict",
+        "defined",
+        "meets",
+        "level",
+        "weight",
+        "effective",
+        "contribution",
+    )
+    return Scores(inputs, *(cat(f) for f in fields), ratio, scores)
+
+
+def _score_block(system: System, inputs: Inputs) -> Scores:
     low, high, ls, hs, defined = benchmark_arrays(system, inputs)
     meets, level = _membership(system, inputs, low, high, ls, hs, defined)
     w = nominal_weights(system, inputs)
