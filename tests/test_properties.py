@@ -265,3 +265,34 @@ def test_an_answer_reads_the_same_whatever_the_other_plants_typed(cement):
     assert level(mixed.document(0, "en")) == "I"
     assert level(mixed_bool.document(0, "en")) == "I"
     assert level(mixed_bool.document(1, "en")) is None
+
+
+def test_scoring_in_blocks_equals_scoring_at_once(monkeypatch, hazardous_waste):
+    """Large populations are scored in blocks of CHUNK plants; the result is the same array for
+    array as scoring them all at once."""
+    import numpy as np
+
+    from benchmarks.population import population
+    from cpscore import scoring
+    from cpscore.inputs import prepare
+
+    inputs = prepare(hazardous_waste, population(hazardous_waste, 2500, seed=9))
+    monkeypatch.setattr(scoring, "CHUNK", 1000)  # three blocks, the last one short
+    blocked = scoring.score(hazardous_waste, inputs)
+    monkeypatch.setattr(scoring, "CHUNK", 10**9)
+    whole = scoring.score(hazardous_waste, inputs)
+    for name in (
+        "low",
+        "high",
+        "low_strict",
+        "high_strict",
+        "defined",
+        "meets",
+        "level",
+        "weight",
+        "effective",
+        "contribution",
+    ):
+        np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name), err_msg=name)
+    for k in whole.scores:
+        np.testing.assert_array_equal(blocked.scores[k], whole.scores[k])
