@@ -288,8 +288,16 @@ class _FastColumns:
             if value is None:
                 if col.kind == "fact" and col.key in self.required:
                     return None
-                if col.kind == "indicator":
-                    return None  # a missing answer: let the reader word it
+                if col.kind == "indicator":  # a missing answer, worded as the reader does
+                    ind = self.system.indicator(col.key)
+                    findings.append(
+                        Finding(
+                            "missing",
+                            f"no answer for {ind.id} ({ind.name.zh}): scores 0 at every level",
+                            ind.id,
+                            Location(str(self.path), self.sheet, cell_ref(r, c)),
+                        )
+                    )
                 continue
             ok, got = self._cached(col, value)
             if not ok:

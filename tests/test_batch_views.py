@@ -298,3 +298,54 @@ def test_vectorised_blocking_equals_the_per_plant_blockers(which, request):
             x for b in blockers(ev, i, "en") if b["kind"] == "limiting" for x in b["indicators"]
         ]
         assert [system.indicators[j].id for j in fast[i]] == list(dict.fromkeys(slow))
+
+
+def test_fast_wide_path_reports_like_the_cell_by_cell_reader(
+    tmp_path, hazardous_waste, monkeypatch
+):
+    """Rows taken column by column give the same row values, findings (code, cell, message) and
+    cells as the single-plant reader's rules applied cell by cell."""
+    import math
+
+    from benchmarks.population import population
+    from cpscore import wide
+    from cpscore.workbook import open_workbook
+
+    frame = population(hazardous_waste, 60, seed=3)  # 3% missing values and answers
+    plants = [
+        {
+            "id": pid,
+            **{
+                k: v
+                for k, v in row.items()
+                if v is not None and not (isinstance(v, float) and math.isnan(v))
+            },
+        }
+        for pid, row in zip(frame.index, frame.to_dict("records"), strict=True)
+    ]
+    plants[5]["so2"] = "55 mg/Nm³"  # converted: always the reporting path
+    path = tmp_path / "wide.xlsx"
+    write_wide_workbook(hazardous_waste, path, "zh", plants)
+
+    def read():
+        opened = open_workbook(path)
+        header = wide.find_header(opened.sheets, hazardous_waste)
+        return wide.read_wide_sheets(
+            path, opened.sheets, hazardous_waste, header, opened.inspection.sheets
+        )
+
+    def shape(records):
+        return [
+            (
+                r.meta["id"],
+                r.row,
+                [(f.code, f.indicator, str(f.location), f.message) for f in r.findings],
+            )
+            for r in records
+        ]
+
+    fast, _ = read()
+    monkeypatch.setattr(wide._FastColumns, "row", lambda self, r: None)
+    slow, _ = read()
+    assert shape(fast) == shape(slow)
+    assert any(f.code == "missing" for r in fast for f in r.findings)
