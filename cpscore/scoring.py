@@ -190,6 +190,19 @@ def _finish(x: np.ndarray, cap: float | None) -> np.ndarray:
 
 
 CHUNK = 8192  # plants scored together: large enough to vectorise, small enough for the cache
+# The Scores arrays indexed by plant first, in the order Scores declares them.
+PER_PLANT_ARRAYS = (
+    "low",
+    "high",
+    "low_strict",
+    "high_strict",
+    "defined",
+    "meets",
+    "level",
+    "weight",
+    "effective",
+    "contribution",
+)
 
 
 def score(system: System, inputs: Inputs) -> Scores:
@@ -227,19 +240,7 @@ def _concat(inputs: Inputs, blocks: list[Scores]) -> Scores:
 
     ratio = cat("ratio") if blocks[0].ratio is not None else None
     scores = {k: np.concatenate([b.scores[k] for b in blocks]) for k in blocks[0].scores}
-    fields = (
-        "low",
-        "high",
-        "low_strict",
-        "high_strict",
-        "defined",
-        "meets",
-        "level",
-        "weight",
-        "effective",
-        "contribution",
-    )
-    return Scores(inputs, *(cat(f) for f in fields), ratio, scores)
+    return Scores(inputs, *(cat(f) for f in PER_PLANT_ARRAYS), ratio, scores)
 
 
 def _score_block(system: System, inputs: Inputs) -> Scores:

@@ -281,18 +281,7 @@ def test_scoring_in_blocks_equals_scoring_at_once(monkeypatch, hazardous_waste):
     blocked = scoring.score(hazardous_waste, inputs)
     monkeypatch.setattr(scoring, "CHUNK", 10**9)
     whole = scoring.score(hazardous_waste, inputs)
-    for name in (
-        "low",
-        "high",
-        "low_strict",
-        "high_strict",
-        "defined",
-        "meets",
-        "level",
-        "weight",
-        "effective",
-        "contribution",
-    ):
+    for name in scoring.PER_PLANT_ARRAYS:
         np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name), err_msg=name)
     for k in whole.scores:
         np.testing.assert_array_equal(blocked.scores[k], whole.scores[k])
