@@ -7,6 +7,7 @@ and, when the system is not official, its notice. Text a plant typed goes throug
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,15 @@ def write_list_workbook(sl: SectorList, path: str | Path) -> Path:
     lang = sl.lang
     ws = wb.active
     ws.title = sheet_name("list", lang)
-    _list_sheet(ws, sl)
+    streamed = len(sl.rows) >= STREAM_FROM
+    _list_sheet(ws, sl, streamed)
     _stats_sheet(wb.create_sheet(sheet_name("stats", lang)), sl)
     _reduction_sheet(wb.create_sheet(sheet_name("reduction", lang)), sl)
     _rejected_sheet(wb.create_sheet(sheet_name("rejected", lang)), sl)
     with atomic_path(path) as tmp:
         wb.save(tmp)
+        if streamed:
+            _stream_rows(tmp, "xl/worksheets/sheet1.xml", sl.rows, HEADER_ROW + 1)
     return Path(path)
 
 
@@ -93,25 +97,79 @@ def _widths(ws: Any, widths: list[int]) -> None:
 # -- sheets ----------------------------------------------------------------------------------
 
 
-def _list_sheet(ws: Any, sl: SectorList) -> None:
+def _list_sheet(ws: Any, sl: SectorList, streamed: bool) -> None:
+    from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
 
     lang = sl.lang
     _head(ws, sl, _t(lang, "清洁生产水平评价名单", "Clean-production evaluation list"))
-    end = _table(ws, HEADER_ROW, sl.columns, sl.rows, None)
+    _table(ws, HEADER_ROW, sl.columns, [] if streamed else sl.rows, None)
+    end = HEADER_ROW + len(sl.rows) + 1
     ncol = len(sl.columns)
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ncol)}{max(end - 1, HEADER_ROW)}"
-    ev = sl.evaluation
-    if ev is not None:
-        class_col = 6  # the class id column of SectorList.columns
-        colours = {c.id: c.colour for c in sl.system.classes}
-        for r in range(HEADER_ROW + 1, end):
-            colour = (colours.get(ws.cell(r, class_col).value) or "").lstrip("#")
-            if len(colour) == 6:
-                ws.cell(r, 5).fill = PatternFill("solid", fgColor=colour)
+    if sl.rows:
+        # The class column takes its class's colour through conditional formatting (one rule per
+        # class, not one style per cell), so a long list can be streamed (_stream_rows).
+        first, last = HEADER_ROW + 1, end - 1
+        for c in sl.system.classes:
+            colour = c.colour.lstrip("#")
+            fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+            rule = FormulaRule(formula=[f'$F{first}="{c.id}"'], fill=fill, stopIfTrue=True)
+            ws.conditional_formatting.add(f"E{first}:E{last}", rule)
     _widths(ws, [6, 14, 30, 10, 26, 9, *([9] * len(sl.system.score_names)), 40])
+
+
+STREAM_FROM = 2000  # rows from which the List sheet's rows are written as XML, not by openpyxl
+
+
+def _stream_rows(path: Path, part: str, rows: list[list[Any]], first_row: int) -> None:
+    """Write the List sheet's data rows straight into its XML part: openpyxl spends ~200 µs a
+    row, this ~10 µs. Values go through cell_value (no formula can start) and XML escaping."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(c) for c in range(1, max((len(r) for r in rows), default=0) + 1)]
+    out = []
+    for r, values in enumerate(rows, start=first_row):
+        cells = []
+        for letter, raw in zip(letters, values, strict=False):
+            v = cell_value(raw)
+            if v is None or v == "":  # as openpyxl: no cell for an empty value
+                continue
+            if isinstance(v, bool):
+                cells.append(f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>')
+            elif isinstance(v, int | float):
+                cells.append(f'<c r="{letter}{r}"><v>{v!r}</v></c>')
+            else:
+                text = escape(str(v))
+                cells.append(
+                    f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+                )
+        out.append(f'<row r="{r}">{"".join(cells)}</row>')
+    last = first_row + len(rows) - 1
+    tmp = path.with_name(path.name + ".rows")
+    with (
+        zipfile.ZipFile(path) as src,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == part:
+                xml = data.decode("utf-8")
+                xml = xml.replace("</sheetData>", "".join(out) + "</sheetData>", 1)
+                xml = re.sub(
+                    r'<dimension ref="([A-Z]+\d+):([A-Z]+)\d+"',
+                    rf'<dimension ref="\1:\g<2>{last}"',
+                    xml,
+                    count=1,
+                )
+                data = xml.encode("utf-8")
+            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    tmp.replace(path)
 
 
 def _stats_sheet(ws: Any, sl: SectorList) -> None:

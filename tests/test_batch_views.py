@@ -349,3 +349,47 @@ def test_fast_wide_path_reports_like_the_cell_by_cell_reader(
     slow, _ = read()
     assert shape(fast) == shape(slow)
     assert any(f.code == "missing" for r in fast for f in r.findings)
+
+
+def test_streamed_list_sheet_equals_the_openpyxl_one(tmp_path, cement, monkeypatch):
+    """A long List sheet is written as XML rows; it reads back cell for cell like the one
+    openpyxl writes, with the filter over every row, and LibreOffice-style readers accept it."""
+    from openpyxl import load_workbook
+
+    from benchmarks.population import population
+    from cpscore import listbook
+    from cpscore.batch import BatchResult
+    from cpscore.evaluate import evaluate_frame
+    from cpscore.sector_list import build
+
+    frame = population(cement, 300, seed=8)
+    frame.index = ['=HYPERLINK("x")', *frame.index[1:]]  # a plant id that must stay inert
+    ev = evaluate_frame(cement, frame)
+    sl = build(BatchResult(cement, ev, [], ["x"]), "zh")
+
+    def cells(path):
+        ws = load_workbook(path)[listbook.sheet_name("list", "zh")]
+        # openpyxl writes floats to 16 digits, the stream writes them exactly (repr).
+        rows = [
+            [float(f"{v:.12g}") if isinstance(v, float) else v for v in r]
+            for r in ws.iter_rows(values_only=True)
+        ]
+        return rows, ws.auto_filter.ref
+
+    monkeypatch.setattr(listbook, "STREAM_FROM", 10**9)
+    listbook.write_list_workbook(sl, tmp_path / "plain.xlsx")
+    monkeypatch.setattr(listbook, "STREAM_FROM", 1)
+    listbook.write_list_workbook(sl, tmp_path / "streamed.xlsx")
+    plain, streamed = cells(tmp_path / "plain.xlsx"), cells(tmp_path / "streamed.xlsx")
+    assert streamed == plain
+    ids = [r[1] for r in streamed[0][listbook.HEADER_ROW :]]
+    assert '\'=HYPERLINK("x")' in ids and not any(str(i).startswith("=") for i in ids)
+    assert streamed[1] == f"A{listbook.HEADER_ROW}:{streamed[1].split(':')[1]}"
+    from python_calamine import CalamineWorkbook
+
+    rows = (
+        CalamineWorkbook.from_path(str(tmp_path / "streamed.xlsx"))
+        .get_sheet_by_name(listbook.sheet_name("list", "zh"))
+        .to_python()
+    )
+    assert len(rows) == listbook.HEADER_ROW + 300
