@@ -207,14 +207,35 @@ PER_PLANT_ARRAYS = (
 
 def score(system: System, inputs: Inputs) -> Scores:
     """Score every plant; large populations in blocks of CHUNK plants, so the time per plant
-    stays flat (the n x k x L arrays of a block fit in the processor's cache)."""
+    stays flat (the n x k x L arrays of a block fit in the processor's cache). Each block is
+    copied into the full arrays as soon as it is scored, so only one block is extra in memory."""
     n = inputs.n
     if n <= CHUNK:
         return _score_block(system, inputs)
-    blocks = [
-        _score_block(system, _slice(inputs, a, min(a + CHUNK, n))) for a in range(0, n, CHUNK)
-    ]
-    return _concat(inputs, blocks)
+    full: dict[str, np.ndarray] = {}
+    scores: dict[str, np.ndarray] = {}
+    for a in range(0, n, CHUNK):
+        b = min(a + CHUNK, n)
+        block = _score_block(system, _slice(inputs, a, b))
+        names = [*PER_PLANT_ARRAYS, *(["ratio"] if block.ratio is not None else [])]
+        for name in names:
+            part = getattr(block, name)
+            if name not in full:
+                full[name] = _empty_like_for(part, n)
+            full[name][a:b] = part
+        for k, v in block.scores.items():
+            scores.setdefault(k, np.empty(n, dtype=v.dtype))[a:b] = v
+    arrays = [full[name] for name in PER_PLANT_ARRAYS]
+    return Scores(inputs, *arrays, full.get("ratio"), scores)
+
+
+def _empty_like_for(part: np.ndarray, n: int) -> np.ndarray:
+    """An array for n plants laid out like ``part``: (n, k, L) views of (k, L, n) arrays stay
+    views of that layout, so each block is copied in contiguous runs."""
+    if part.ndim == 3 and not part.flags.c_contiguous:
+        k, L = part.shape[1:]
+        return np.empty((k, L, n), dtype=part.dtype).transpose(2, 0, 1)
+    return np.empty((n, *part.shape[1:]), dtype=part.dtype)
 
 
 def _slice(inputs: Inputs, a: int, b: int) -> Inputs:
@@ -228,19 +249,6 @@ def _slice(inputs: Inputs, a: int, b: int) -> Inputs:
         not_applicable=inputs.not_applicable[a:b],
         computed=inputs.computed[a:b],
     )
-
-
-def _concat(inputs: Inputs, blocks: list[Scores]) -> Scores:
-    def cat(name: str) -> np.ndarray:
-        parts = [getattr(b, name) for b in blocks]
-        if parts[0].ndim == 3 and not parts[0].flags.c_contiguous:
-            # (n, k, L) views of (k, L, n) arrays: join the underlying arrays, one copy each.
-            return np.concatenate([p.transpose(1, 2, 0) for p in parts], axis=2).transpose(2, 0, 1)
-        return np.concatenate(parts, axis=0)
-
-    ratio = cat("ratio") if blocks[0].ratio is not None else None
-    scores = {k: np.concatenate([b.scores[k] for b in blocks]) for k in blocks[0].scores}
-    return Scores(inputs, *(cat(f) for f in PER_PLANT_ARRAYS), ratio, scores)
 
 
 def _score_block(system: System, inputs: Inputs) -> Scores:
