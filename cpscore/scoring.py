@@ -9,6 +9,7 @@ P = a·P1 + b·P2.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,21 +23,57 @@ DECIMALS = 6  # scores are rounded before any comparison, so float noise never f
 
 @dataclass
 class Scores:
-    """Everything computed for n plants, k indicators and L levels."""
+    """Everything computed for n plants, k indicators and L levels.
 
+    The benchmark bounds of every plant and the contributions are derived on first use (a plant's
+    document, the reduction potential), not kept from scoring: for a national population they
+    would be gigabytes that a list or a results table never reads.
+    """
+
+    system: System
     inputs: Inputs
-    low: np.ndarray  # n x k x L: lower bound a value must reach (NaN = none)
-    high: np.ndarray  # n x k x L: upper bound
-    low_strict: np.ndarray  # n x k x L bool: the lower bound is strict (>)
-    high_strict: np.ndarray  # n x k x L bool: the upper bound is strict (<)
-    defined: np.ndarray  # n x k x L bool: a benchmark exists at this level
     meets: np.ndarray  # n x k x L bool, cumulative (meeting I meets II and III)
     level: np.ndarray  # n x k int: best level met, L = none
     weight: np.ndarray  # n x k: nominal weight (output-weighted sets resolved)
     effective: np.ndarray  # n x k: weight after re-normalisation, times the group weight
-    contribution: np.ndarray  # n x k x L (graded) or n x k (composite)
     ratio: np.ndarray | None  # composite: S_i, n x k
     scores: dict[str, np.ndarray]  # score name -> n values
+
+    @functools.cached_property
+    def _bounds(self) -> tuple[np.ndarray, ...]:
+        return benchmark_arrays(self.system, self.inputs)
+
+    @property
+    def low(self) -> np.ndarray:
+        """n x k x L: lower bound a value must reach (NaN = none)."""
+        return self._bounds[0]
+
+    @property
+    def high(self) -> np.ndarray:
+        """n x k x L: upper bound (NaN = none)."""
+        return self._bounds[1]
+
+    @property
+    def low_strict(self) -> np.ndarray:
+        """n x k x L bool: the lower bound is strict (>)."""
+        return self._bounds[2]
+
+    @property
+    def high_strict(self) -> np.ndarray:
+        """n x k x L bool: the upper bound is strict (<)."""
+        return self._bounds[3]
+
+    @property
+    def defined(self) -> np.ndarray:
+        """n x k x L bool: a benchmark exists at this level."""
+        return self._bounds[4]
+
+    @functools.cached_property
+    def contribution(self) -> np.ndarray:
+        """Index points per indicator: n x k x L (graded) or n x k (composite)."""
+        if self.ratio is not None:
+            return self.ratio * self.effective
+        return self.effective[:, :, None] * 100.0 * self.meets
 
     @property
     def status(self) -> np.ndarray:
@@ -191,18 +228,7 @@ def _finish(x: np.ndarray, cap: float | None) -> np.ndarray:
 
 CHUNK = 8192  # plants scored together: large enough to vectorise, small enough for the cache
 # The Scores arrays indexed by plant first, in the order Scores declares them.
-PER_PLANT_ARRAYS = (
-    "low",
-    "high",
-    "low_strict",
-    "high_strict",
-    "defined",
-    "meets",
-    "level",
-    "weight",
-    "effective",
-    "contribution",
-)
+PER_PLANT_ARRAYS = ("meets", "level", "weight", "effective")
 
 
 def score(system: System, inputs: Inputs) -> Scores:
@@ -226,7 +252,7 @@ def score(system: System, inputs: Inputs) -> Scores:
         for k, v in block.scores.items():
             scores.setdefault(k, np.empty(n, dtype=v.dtype))[a:b] = v
     arrays = [full[name] for name in PER_PLANT_ARRAYS]
-    return Scores(inputs, *arrays, full.get("ratio"), scores)
+    return Scores(system, inputs, *arrays, full.get("ratio"), scores)
 
 
 def _empty_like_for(part: np.ndarray, n: int) -> np.ndarray:
@@ -254,21 +280,20 @@ def _slice(inputs: Inputs, a: int, b: int) -> Inputs:
 def _score_block(system: System, inputs: Inputs) -> Scores:
     low, high, ls, hs, defined = benchmark_arrays(system, inputs)
     meets, level = _membership(system, inputs, low, high, ls, hs, defined)
+    del low, high, ls, hs, defined  # derived again only if a document asks (Scores._bounds)
     w = nominal_weights(system, inputs)
     eff = effective_weights(system, inputs, w)
     if system.method == "composite":
-        ratio, contribution, scores = _composite(system, inputs, eff)
+        ratio, scores = _composite(system, inputs, eff)
         meets = np.zeros_like(meets)
     else:
         ratio = None
-        contribution = eff[:, :, None] * 100.0 * meets
         scores = {
-            f"Y_{lv.id}": _finish(contribution[:, :, li].sum(axis=1), system.cap)
+            # The same sum as Scores.contribution, so a document's contributions add up to Y.
+            f"Y_{lv.id}": _finish((eff * 100.0 * meets[:, :, li]).sum(axis=1), system.cap)
             for li, lv in enumerate(system.levels)
         }
-    return Scores(
-        inputs, low, high, ls, hs, defined, meets, level, w, eff, contribution, ratio, scores
-    )
+    return Scores(system, inputs, meets, level, w, eff, ratio, scores)
 
 
 def _composite(system: System, inputs: Inputs, eff: np.ndarray):
@@ -291,7 +316,7 @@ def _composite(system: System, inputs: Inputs, eff: np.ndarray):
     p1 = _finish(contribution[:, quant].sum(axis=1), None)
     p2 = _finish(contribution[:, ~quant].sum(axis=1), None)
     p = _finish(params["a"] * p1 + params["b"] * p2, system.cap)
-    return ratio, contribution, {"P": p, "P1": p1, "P2": p2}
+    return ratio, {"P": p, "P1": p1, "P2": p2}
 
 
 def applies(ind: Indicator) -> bool:
