@@ -55,7 +55,9 @@ def _ids(system: System) -> Iterator[Problem]:
     yield from dupes("indicator", [i.id for i in system.indicators], "/groups")
     yield from dupes("fact", [f.id for f in (*system.facts, *system.raw_inputs)], "/facts")
     yield from dupes("level", [c.id for c in system.classes], "/levels")
-    clash = {f.id for f in system.facts} & set(_derived_names(system))
+    from .decision import derived_facts
+
+    clash = {f.id for f in system.facts} & set(derived_facts(system))
     for name in sorted(clash):
         yield Problem("/facts", f"fact id {name!r} clashes with a computed decision fact")
 
@@ -281,12 +283,6 @@ def _units(system: System) -> Iterator[Problem]:
                 units.check(f.unit)
             except units.UnitError as e:
                 yield Problem(f"/facts/{fi}/unit", str(e))
-
-
-def _derived_names(system: System) -> list[str]:
-    from .decision import derived_fact_names
-
-    return derived_fact_names(system)
 
 
 def _durable_number(v: Any) -> bool:

@@ -39,10 +39,6 @@ def derived_facts(system: System) -> dict[str, str]:
     return out
 
 
-def derived_fact_names(system: System) -> list[str]:
-    return list(derived_facts(system))
-
-
 def _durable_value(v: Any) -> Any:
     """A value durable-rules accepts: no NaN, no exponent-form floats (error 204)."""
     if isinstance(v, bool | np.bool_):

@@ -28,6 +28,15 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def number_text(v: Any) -> str:
+    """A value as the views print it: up to 4 decimals, no trailing zeros, '' for none."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
 def _group_fact(name: str) -> tuple[str, str] | None:
     for prefix in ("non_limiting", "limiting", "all"):
         if name.startswith(prefix + "_"):

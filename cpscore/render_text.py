@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .explain import level_label
+from .explain import number_text as _fmt
 
 _T = {
     "zh": {
@@ -52,14 +53,6 @@ _T = {
         "points": "points",
     },
 }
-
-
-def _fmt(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".")
-    return str(v)
 
 
 def _answer(value: Any, lang: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from .evaluate import Evaluation
 from .explain import level_label
+from .explain import number_text as _fmt
 from .next_class import NextClassPath, path_to_next_class
 from .outputs import atomic_path
 from .sheetfit import fit_height as _fit_height
@@ -187,14 +188,6 @@ _OPS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 
 def _hex(colour: str) -> str:
     return colour.lstrip("#").upper()
-
-
-def _fmt(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".")
-    return str(v)
 
 
 def benchmark_text(b: dict[str, Any] | None) -> str:

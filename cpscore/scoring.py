@@ -16,7 +16,7 @@ import numpy as np
 
 from . import conditions, expressions
 from .inputs import Inputs
-from .model import Benchmark, Indicator, Number, System
+from .model import Benchmark, Number, System
 
 DECIMALS = 6  # scores are rounded before any comparison, so float noise never flips a class
 
@@ -75,9 +75,9 @@ class Scores:
             return self.ratio * self.effective
         return self.effective[:, :, None] * 100.0 * self.meets
 
-    @property
+    @functools.cached_property
     def status(self) -> np.ndarray:
-        """n x k codes: 'ok', 'missing', 'n/a'."""
+        """n x k codes: 'ok', 'missing', 'n/a' (built once: every document reads its row)."""
         st = np.full(self.level.shape, "ok", dtype=object)
         st[~self.inputs.given] = "missing"
         st[self.inputs.not_applicable] = "n/a"
@@ -317,7 +317,3 @@ def _composite(system: System, inputs: Inputs, eff: np.ndarray):
     p2 = _finish(contribution[:, ~quant].sum(axis=1), None)
     p = _finish(params["a"] * p1 + params["b"] * p2, system.cap)
     return ratio, {"P": p, "P1": p1, "P2": p2}
-
-
-def applies(ind: Indicator) -> bool:
-    return ind.applies_when is None

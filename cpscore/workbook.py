@@ -118,10 +118,6 @@ def open_workbook(path: str | Path) -> OpenedWorkbook:
     return OpenedWorkbook(sheets, inspection)
 
 
-def _read_sheets(path: Path) -> dict[str, list[list[Any]]]:
-    return open_workbook(path).sheets
-
-
 def _find_sheet(sheets: dict[str, Any], names: tuple[str, ...]) -> str | None:
     keyed = {_key(s): s for s in sheets}
     for n in names:
