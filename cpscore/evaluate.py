@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -42,12 +43,17 @@ class Evaluation:
     def n(self) -> int:
         return self.inputs.n
 
+    @cached_property
+    def class_ranks(self) -> np.ndarray:
+        """Per plant, the index of its class in ``system.classes`` (0 = best)."""
+        table = self.system.class_index
+        return np.fromiter((table[d.klass] for d in self.decisions), np.int64, len(self.decisions))
+
     def summary(self) -> pd.DataFrame:
         """One row per plant: class, rank (0 = best), scores and the rule that fired."""
-        sys = self.system
         data: dict[str, Any] = {
             "class": [d.klass for d in self.decisions],
-            "class_rank": [sys.class_rank(d.klass) for d in self.decisions],
+            "class_rank": self.class_ranks,
         }
         data.update(self.scores.scores)
         data["rule"] = [d.rule for d in self.decisions]
@@ -78,6 +84,26 @@ def decision_columns(system: System, sc: Scores) -> dict[str, np.ndarray]:
     for f in system.facts:
         columns[f.id] = inp.facts[f.id]
     return columns
+
+
+def meta_column(ev: Evaluation, key: str) -> list[Any]:
+    """One field of every plant's record (id, name, file …), None where absent."""
+    column = getattr(ev.meta, "column", None)
+    if column is not None:  # records kept by column (cpscore.plant_rows) answer directly
+        return column(key)
+    if not ev.meta:
+        return [str(x) for x in ev.inputs.index] if key == "id" else [None] * ev.n
+    return [m.get(key) for m in ev.meta]
+
+
+def finding_counts(ev: Evaluation) -> np.ndarray:
+    """Per plant, how many findings (warnings) its reading produced."""
+    counts = getattr(ev.findings, "counts", None)
+    if counts is not None:
+        return counts()
+    if not ev.findings:
+        return np.zeros(ev.n, dtype=np.int64)
+    return np.fromiter(map(len, ev.findings), np.int64, ev.n)
 
 
 def facts_of(columns: dict[str, np.ndarray], i: int) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def jsonl_lines(sl: SectorList) -> list[str]:
         for i in sl.order:
             doc = ev.document(i, sl.lang)
             record = {"record": "result", "rank": sl.rank_of[i], "result": doc}
-            record["reduction_potential"] = [p.as_dict() for p in sl.per_plant_reduction[i]]
+            record["reduction_potential"] = [p.as_dict() for p in sl.per_plant_reduction.get(i, [])]
             lines.append(json.dumps(record, ensure_ascii=False, default=_json_default))
     for rej in sl.result.rejections:
         lines.append(json.dumps({"record": "rejected", **rej.as_dict()}, ensure_ascii=False))
@@ -131,12 +131,13 @@ def html_page(sl: SectorList) -> str:
     ]
     parts.append("".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
     shown = 0
+    rows = sl.rows
     if ev is not None:
         for i in sl.order:
             if s.class_rank(ev.decisions[i].klass) > adv_rank:
                 continue
             shown += 1
-            row = sl.rows[sl.rank_of[i] - 1]
+            row = rows[sl.rank_of[i] - 1]
             cells = [row[0], row[1], row[2], row[4], *row[6 : 6 + len(s.score_names)]]
             parts.append(
                 "<tr>"

@@ -6,6 +6,7 @@ Built by :mod:`cpscore.loader` from a validated JSON file; every other module re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 Condition = dict[str, Any]
@@ -182,17 +183,27 @@ class System:
     sha256: str
     raw: dict[str, Any]
 
-    @property
+    # Cached: these are asked for once per plant and cell on national-scale runs. A frozen
+    # dataclass allows cached_property (it writes the instance __dict__ directly).
+    @cached_property
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(i for g in self.groups for i in g.indicators)
 
-    @property
+    @cached_property
     def classes(self) -> tuple[Level, ...]:
         """Every class a plant can get, best first, ending with the class below all levels."""
         return (*self.levels, self.below)
 
+    @cached_property
+    def class_index(self) -> dict[str, int]:
+        """Class id -> rank (0 = best)."""
+        return {c.id: k for k, c in enumerate(self.classes)}
+
     def class_rank(self, class_id: str) -> int:
-        return [c.id for c in self.classes].index(class_id)
+        try:
+            return self.class_index[class_id]
+        except KeyError:
+            raise ValueError(f"{class_id!r} is not a class of {self.id}") from None
 
     def class_by_id(self, class_id: str) -> Level:
         return self.classes[self.class_rank(class_id)]
@@ -213,7 +224,7 @@ class System:
     def official(self) -> bool:
         return self.status == "official"
 
-    @property
+    @cached_property
     def score_names(self) -> tuple[str, ...]:
         if self.method == "composite":
             return ("P", "P1", "P2")

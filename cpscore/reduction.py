@@ -85,10 +85,11 @@ def _factor(ind: Indicator, output_unit: str) -> float | None:
         return None
 
 
-def potentials(ev: Evaluation) -> list[list[Potential]]:
-    """For every plant, its reduction potential per indicator (only where it has a value)."""
+def potentials(ev: Evaluation) -> dict[int, list[Potential]]:
+    """Per plant index, its reduction potential per indicator (only where it has a value);
+    plants with none are absent."""
     sys = ev.system
-    out: list[list[Potential]] = [[] for _ in range(ev.n)]
+    out: dict[int, list[Potential]] = {}
     given = ev.inputs.given
     for j, ind in reduction_indicators(sys):
         red = ind.reduction or {}
@@ -101,7 +102,7 @@ def potentials(ev: Evaluation) -> list[list[Potential]]:
         for i in np.flatnonzero(given[:, j] & np.isfinite(bound)):
             out_i = float(output[i]) if output is not None and np.isfinite(output[i]) else None
             qty = excess[i] * out_i * factor if out_i is not None and factor is not None else None
-            out[i].append(
+            out.setdefault(i, []).append(
                 Potential(
                     indicator=ind.id,
                     name=ind.name.zh,
@@ -121,7 +122,7 @@ def potentials(ev: Evaluation) -> list[list[Potential]]:
 
 def reduction_potential(ev: Evaluation, i: int) -> list[dict[str, Any]]:
     """Plant i's reduction potential per indicator, for its scorecard and result."""
-    return [p.as_dict() for p in potentials(ev)[i]]
+    return [p.as_dict() for p in potentials(ev).get(i, [])]
 
 
 @dataclass
@@ -134,10 +135,10 @@ class SectorTotal:
     indicators: tuple[str, ...]
 
 
-def sector_totals(per_plant: list[list[Potential]]) -> list[SectorTotal]:
+def sector_totals(per_plant: dict[int, list[Potential]]) -> list[SectorTotal]:
     """Summed by substance, in the unit of the first indicator naming it (others converted)."""
     totals: dict[str, SectorTotal] = {}
-    for plant in per_plant:
+    for _i, plant in sorted(per_plant.items()):
         seen: set[str] = set()
         for p in plant:
             t = totals.setdefault(p.substance, SectorTotal(p.substance, p.unit, 0.0, 0, 0, ()))

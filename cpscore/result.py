@@ -190,10 +190,15 @@ def blockers(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
 
 
 def blocking_limiting(ev: Evaluation) -> list[list[int]]:
-    """Per plant, the limiting indicators (indices) that block the next class: the 'limiting'
+    """Per plant, the limiting indicators (indices) that block the next class."""
+    return [np.flatnonzero(row).tolist() for row in blocking_matrix(ev)]
+
+
+def blocking_matrix(ev: Evaluation) -> np.ndarray:
+    """n × k: the limiting indicators that block each plant's next class: the 'limiting'
     entries of :func:`blockers` for every plant at once, for lists of thousands of plants."""
     sys, sc = ev.system, ev.scores
-    ranks = np.array([sys.class_rank(d.klass) for d in ev.decisions])
+    ranks = ev.class_ranks
     limiting = np.array([ind.limiting for ind in sys.indicators], dtype=bool)
     applicable = ~ev.inputs.not_applicable
     level_index = {lv.id: li for li, lv in enumerate(sys.levels)}
@@ -210,7 +215,7 @@ def blocking_limiting(ev: Evaluation) -> list[list[int]]:
                     blocked[fails] |= (
                         limiting & applicable[fails] & ~sc.meets[fails][:, :, level_index[lv]]
                     )
-    return [np.flatnonzero(row).tolist() for row in blocked]
+    return blocked
 
 
 def _blocker(

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from . import units
 from .batch import BatchResult
-from .evaluate import Evaluation
+from .evaluate import Evaluation, finding_counts, meta_column
 from .model import System
 from .plan import ADVANCED_SHARE_TARGET, PlanTarget, target_for
 from .reduction import SectorTotal, advanced_level_index, advanced_rank, potentials, sector_totals
-from .result import blocking_limiting
+from .result import blocking_matrix
 
 LABELS = {
     "rank": ("名次", "rank"),
@@ -46,18 +47,14 @@ def rank_score(ev: Evaluation) -> np.ndarray:
     if sys.method == "composite":
         return np.asarray(ev.scores.scores["P"], dtype=float)
     L = len(sys.levels)
-    ranks = np.array([sys.class_rank(d.klass) for d in ev.decisions])
     table = np.column_stack([ev.scores.scores[f"Y_{lv.id}"] for lv in sys.levels])
-    return table[np.arange(ev.n), np.minimum(ranks, L - 1)]
+    return table[np.arange(ev.n), np.minimum(ev.class_ranks, L - 1)]
 
 
 def ranking(ev: Evaluation) -> list[int]:
-    """Plant indices, best first."""
-    sys = ev.system
-    score = rank_score(ev)
-    ids = [str(m.get("id")) for m in ev.meta]
-    ranks = [sys.class_rank(d.klass) for d in ev.decisions]
-    return sorted(range(ev.n), key=lambda i: (ranks[i], -score[i], ids[i], i))
+    """Plant indices, best first: class, then index (highest first), then plant id."""
+    ids = pd.factorize(np.array([str(x) for x in meta_column(ev, "id")], object), sort=True)[0]
+    return np.lexsort((np.arange(ev.n), ids, -rank_score(ev), ev.class_ranks)).tolist()
 
 
 def key_indicators(system: System) -> list[int]:
@@ -98,17 +95,23 @@ class SectorList:
     order: list[int]
     date: str
     columns: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
+    table: list[list[Any]] = field(default_factory=list)  # one list per column, in list order
     rank_of: dict[int, int] = field(default_factory=dict)  # plant index -> 1-based rank
     classes: list[ClassCount] = field(default_factory=list)
     advanced: int = 0
     indicators: list[IndicatorShare] = field(default_factory=list)
     reductions: list[ReductionRow] = field(default_factory=list)
-    per_plant_reduction: list[list[Any]] = field(default_factory=list)
+    per_plant_reduction: dict[int, list[Any]] = field(default_factory=dict)  # index -> potentials
 
     @property
     def system(self) -> System:
         return self.result.system
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """The list row by row (the table is kept by column: a national list is built, and
+        streamed into its workbook, a column at a time)."""
+        return [list(r) for r in zip(*self.table, strict=True)]
 
     @property
     def evaluation(self) -> Evaluation | None:
@@ -184,45 +187,61 @@ def list_columns(sys: System, lang: str) -> list[str]:
 
 def _list_rows(out: SectorList, ev: Evaluation) -> None:
     sys, lang = ev.system, out.lang
-    keys = key_indicators(sys)
-    inds = sys.indicators
-    out.columns = list_columns(sys, lang)
-    status = ev.scores.status
-    blocked = blocking_limiting(ev)
-    for r, i in enumerate(out.order, start=1):
-        meta = ev.meta[i]
-        klass = sys.class_by_id(ev.decisions[i].klass)
-        blocking = [inds[j].name.get(lang) for j in blocked[i]]
-        values = []
-        for j in keys:
-            if status[i, j] != "ok":
-                values.append(status[i, j])
-            elif inds[j].quantitative:
-                values.append(float(ev.inputs.values[i, j]))
-            else:
-                lvl = int(ev.scores.level[i, j])
-                values.append(sys.levels[lvl].id if lvl < len(sys.levels) else "none")
-        source = str(meta.get("file", "")) + (f" #{meta['row']}" if meta.get("row") else "")
-        out.rows.append(
-            [
-                r,
-                meta.get("id"),
-                meta.get("name"),
-                meta.get("period"),
-                klass.name.get(lang),
-                klass.id,
-                *(float(ev.scores.scores[s][i]) for s in sys.score_names),
-                ("、" if lang == "zh" else "; ").join(blocking),
-                *values,
-                source,
-                len(ev.findings[i]) if ev.findings else 0,
-            ]
-        )
+    inds, levels = sys.indicators, sys.levels
+    order = np.asarray(out.order, dtype=np.int64)
+    picks = order.tolist()
+    meta = {k: [col[i] for i in picks] for k, col in ((k, meta_column(ev, k)) for k in WHO)}
+    ranks = ev.class_ranks[order]
+    blocked = blocking_matrix(ev)[order]
+    given, na = ev.inputs.given[order], ev.inputs.not_applicable[order]
+    level_ids = np.array([lv.id for lv in levels] + ["none"], dtype=object)
+    values: list[list[Any]] = []
+    for j in key_indicators(sys):  # the value, or the status as in scores.status
+        col = np.where(na[:, j], "n/a", "missing").astype(object)
+        ok = given[:, j] & ~na[:, j]
+        if inds[j].quantitative:
+            col[ok] = ev.inputs.values[order[ok], j].tolist()
+        else:
+            col[ok] = level_ids[np.minimum(ev.scores.level[order[ok], j], len(levels))]
+        values.append(col.tolist())
+    sources = [
+        str("" if f is None else f) + (f" #{r}" if r else "")
+        for f, r in zip(meta["file"], meta["row"], strict=True)
+    ]
+    out.table = [
+        list(range(1, len(order) + 1)),
+        meta["id"],
+        meta["name"],
+        meta["period"],
+        [sys.classes[k].name.get(lang) for k in ranks.tolist()],
+        [sys.classes[k].id for k in ranks.tolist()],
+        *(np.asarray(ev.scores.scores[s], float)[order].tolist() for s in sys.score_names),
+        _joined(blocked, [ind.name.get(lang) for ind in inds], "、" if lang == "zh" else "; "),
+        *values,
+        sources,
+        finding_counts(ev)[order].tolist(),
+    ]
+
+
+WHO = ("id", "name", "period", "file", "row")  # what the list shows of each plant's record
+
+
+def _joined(mask: np.ndarray, names: list[str], sep: str) -> list[str]:
+    """Per row of an n × k mask, the names of its true columns, joined; once per distinct row."""
+    if mask.shape[0] == 0:
+        return []
+    packed = np.packbits(mask, axis=1)  # a row's pattern as bytes: hashed, not sorted
+    codes, distinct = pd.factorize(np.array(list(map(bytes, packed)), dtype=object))
+    texts = [
+        sep.join(names[j] for j in np.flatnonzero(np.unpackbits(np.frombuffer(key, np.uint8))))
+        for key in distinct
+    ]
+    return [texts[c] for c in codes.tolist()]
 
 
 def _class_counts(out: SectorList, ev: Evaluation) -> None:
     sys = ev.system
-    ranks = np.array([sys.class_rank(d.klass) for d in ev.decisions])
+    ranks = ev.class_ranks
     for k, c in enumerate(sys.classes):
         count = int((ranks == k).sum())
         out.classes.append(ClassCount(c.id, c.name.get(out.lang), count, count / ev.n))
