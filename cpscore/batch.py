@@ -22,6 +22,7 @@ from typing import Any
 from .errors import Finding, InputError, Location, UsageError
 from .evaluate import Evaluation, evaluate_records
 from .model import System
+from .plant_rows import WideBlock
 from .workbook import PlantRecord, WorkbookErrors
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -57,8 +58,12 @@ class Rejection:
 class FileResult:
     """What one input file yielded: plants read and plants rejected."""
 
-    records: list[PlantRecord] = field(default_factory=list)
+    records: list[PlantRecord | WideBlock] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def plants(self) -> int:
+        return sum(len(r) if isinstance(r, WideBlock) else 1 for r in self.records)
 
 
 @dataclass
@@ -144,9 +149,10 @@ def read_input(path: str | Path, system: System) -> FileResult:
                 "a plant workbook (sheet 指标数据 / Indicators) or a wide workbook "
                 "(a header row with 企业编号/id and indicator columns; cpscore template S --wide)",
             )
-        records, rows = read_wide_sheets(path, sheets, system, header, opened.inspection.sheets)
+        block, rows = read_wide_sheets(path, sheets, system, header, opened.inspection.sheets)
         return FileResult(
-            records, [_rejection(path, r.errors, plant_id=r.plant_id, row=r.row) for r in rows]
+            [block] if len(block) else [],
+            [_rejection(path, r.errors, plant_id=r.plant_id, row=r.row) for r in rows],
         )
     except WorkbookErrors as e:
         return FileResult(rejections=[_rejection(path, e.errors)])
@@ -259,21 +265,32 @@ def read_inputs(
 # -- the batch -------------------------------------------------------------------------------
 
 
-def _flag_duplicates(records: list[PlantRecord]) -> None:
+def _flag_duplicates(records: list[PlantRecord | WideBlock]) -> None:
+    """A plant id met again in another file (or sheet) is listed each time, and flagged."""
     first: dict[str, str] = {}
+
+    def flag(pid: str, where: str, file: str) -> Finding | None:
+        earlier = first.setdefault(pid, where)
+        if earlier == where:
+            return None
+        return Finding(
+            "duplicate_id",
+            f"plant id {pid!r} also in {earlier}; both are listed",
+            location=Location(file),
+        )
+
     for r in records:
-        pid = str(r.meta.get("id"))
-        where = f"{r.meta.get('file')}" + (f" row {r.meta['row']}" if r.meta.get("row") else "")
-        if pid in first:
-            r.findings.append(
-                Finding(
-                    "duplicate_id",
-                    f"plant id {pid!r} also in {first[pid]}; both are listed",
-                    location=Location(str(r.meta.get("file", ""))),
-                )
-            )
-        else:
-            first[pid] = where
+        if isinstance(r, WideBlock):
+            for i, (pid, row) in enumerate(zip(r.ids, r.rows.tolist(), strict=True)):
+                found = flag(str(pid), f"{r.file} row {row}", r.file)
+                if found is not None:
+                    r.extra.setdefault(i, []).append(found)
+            continue
+        row = r.meta.get("row")
+        file = str(r.meta.get("file", ""))
+        found = flag(str(r.meta.get("id")), file + (f" row {row}" if row else ""), file)
+        if found is not None:
+            r.findings.append(found)
 
 
 def run_batch(

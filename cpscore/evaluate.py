@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -28,8 +30,9 @@ class Evaluation:
     scores: Scores
     columns: dict[str, np.ndarray]  # decision facts, one array per fact
     decisions: list[Decision]
-    meta: list[dict[str, Any]] = field(default_factory=list)  # plant id, name, period, source
-    findings: list[list[Finding]] = field(default_factory=list)
+    # plant id, name, period, source; findings. Lists, or cpscore.plant_rows.PerPlant views.
+    meta: Sequence[dict[str, Any]] = field(default_factory=list)
+    findings: Sequence[list[Finding]] = field(default_factory=list)
 
     @property
     def inputs(self) -> Inputs:
@@ -114,7 +117,7 @@ def facts_of(columns: dict[str, np.ndarray], i: int) -> dict[str, Any]:
 
 
 def evaluate_frame(
-    system: System, plants: pd.DataFrame, meta: list[dict[str, Any]] | None = None
+    system: System, plants: pd.DataFrame, meta: Sequence[dict[str, Any]] | None = None
 ) -> Evaluation:
     """Score and class every row of ``plants`` (columns: fact ids and indicator ids)."""
     inputs = prepare(system, plants)
@@ -176,13 +179,29 @@ def reason(ev: Evaluation, i: int, lang: str) -> str:
     return text
 
 
-def evaluate_records(system: System, records: list[Any]) -> Evaluation:
-    """Evaluate plants read from workbooks (:class:`cpscore.workbook.PlantRecord`) in one pass."""
-    ids = [str(r.meta.get("id")) for r in records]
-    frame = pd.DataFrame([r.row for r in records], index=ids)
-    meta = [{**r.meta, "provenance": r.provenance} for r in records]
-    ev = evaluate_frame(system, frame, meta)
-    ev.findings = [list(r.findings) for r in records]
+def evaluate_records(system: System, records: Sequence[Any]) -> Evaluation:
+    """Evaluate plants read from workbooks in one pass: :class:`cpscore.workbook.PlantRecord`\\ s
+    and the column-kept plants of wide sheets (:class:`cpscore.plant_rows.WideBlock`)."""
+    from .plant_rows import WideBlock, concat
+
+    frames: list[pd.DataFrame] = []
+    metas: list[Sequence[Any]] = []
+    findings: list[Sequence[Any]] = []
+    for is_block, group in itertools.groupby(records, key=lambda r: isinstance(r, WideBlock)):
+        if is_block:
+            for block in group:
+                frames.append(block.frame())
+                metas.append(block.meta_view())
+                findings.append(block.findings_view())
+            continue
+        recs = list(group)
+        ids = [str(r.meta.get("id")) for r in recs]
+        frames.append(pd.DataFrame([r.row for r in recs], index=ids))
+        metas.append([{**r.meta, "provenance": r.provenance} for r in recs])
+        findings.append([list(r.findings) for r in recs])
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames)
+    ev = evaluate_frame(system, frame, metas[0] if len(metas) == 1 else concat(metas))
+    ev.findings = findings[0] if len(findings) == 1 else concat(findings)
     return ev
 
 

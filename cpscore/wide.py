@@ -9,19 +9,22 @@ is rejected on its own, naming its cells; the other rows are kept.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from . import units
 from .errors import Finding, InputError, Location
 from .model import Fact, Indicator, System
 from .outputs import atomic_path
+from .plant_rows import MissingCells, WideBlock
 from .safety import SheetInfo, parse_ref
 from .values import cell_ref, column_letter
-from .workbook import PLANT_KEYS, PlantRecord, _cell, _key, _Reader, sha256_of
+from .workbook import PLANT_KEYS, PlantRecord, _cell, _is_percent, _key, _Reader, sha256_of
 
 WIDE_SHEET = {"zh": "企业指标汇总", "en": "Plants"}
 WIDE_META = ("id", "name", "period")
@@ -125,26 +128,63 @@ def read_wide_sheets(
     system: System,
     header: WideHeader,
     sheet_info: dict[str, SheetInfo] | None = None,
-) -> tuple[list[PlantRecord], list[RowRejection]]:
-    """Every data row below the header: the plants read, and the rows rejected.
+    fast: bool = True,
+) -> tuple[WideBlock, list[RowRejection]]:
+    """Every data row below the header: the plants read (by column), and the rows rejected.
 
-    Cells are classified column by column: a plain number within the plausible range, a blank,
-    or an answer already seen is taken directly (:class:`_FastColumns`); a row holding anything
-    else is read cell by cell with the single-plant reader's rules, which reports it.
+    Cells are classified a column at a time (:class:`_Columns`): a plain number within the
+    plausible range, a blank, or a text answer that reads cleanly is taken as it stands. A row
+    holding anything else (or a missing or repeated id, a formula, a merged cell) is read cell by
+    cell with the single-plant reader's rules, which report it. ``fast=False`` reads every row
+    that way (tests compare the two).
     """
     rows = sheets[header.sheet]
     sheet = header.sheet
-    sha = sha256_of(path)
+    body = rows[header.row + 1 :]
     id_col = next(c for c, col in header.columns.items() if col == Column("meta", "id"))
     indicators = {ind.id: ind for ind in system.indicators}
     facts = {f.id: f for f in system.facts}
     present = {col.key for col in header.columns.values() if col.kind == "indicator"}
-    absent = [ind for ind in system.indicators if ind.id not in present]
     # Where each indicator's value sits, shared by every row (the result derives the cell).
     letters = {
         col.key: column_letter(c) for c, col in header.columns.items() if col.kind == "indicator"
     }
-    file_notes = [
+    cols = _Columns(system, path, header, body, (sheet_info or {}).get(sheet))
+    taken = ~cols.blank_row & (cols.ok if fast else False)
+    first_row_of: dict[str, int] = {}
+    for k, pid in enumerate(cols.ids):
+        if pid and not cols.blank_row[k]:
+            first_row_of.setdefault(pid, header.row + 2 + k)
+    slow: dict[int, PlantRecord] = {}  # body position -> record
+    rejected: list[RowRejection] = []
+    for k in np.flatnonzero(~cols.blank_row & ~taken).tolist():
+        r = header.row + 1 + k
+        reader = _Reader(system, path, sheet_info)
+        meta = _read_row_slowly(reader, header, rows, r, indicators, facts, sheet)
+        plant_id = meta.get("id")
+        if not plant_id:
+            reader.error(
+                "missing_id",
+                reader.loc(sheet, r, id_col),
+                "no plant id in a row with data",
+                "a plant id (企业编号) in the first column",
+            )
+        elif first_row_of[plant_id] != r + 1:
+            reader.error(
+                "duplicate_id",
+                reader.loc(sheet, r, id_col),
+                f"plant id {plant_id!r} again",
+                f"one row per plant (first in row {first_row_of[plant_id]})",
+            )
+        _check_required(reader, system, header, facts, sheet, r, id_col)
+        if reader.errors:
+            rejected.append(RowRejection(plant_id or None, r + 1, reader.errors))
+            continue
+        meta.update(file=str(path), sheet=sheet, row=r + 1, sha256="", columns=letters)
+        slow[k] = PlantRecord(meta, reader.row, reader.findings, reader.provenance)
+    keep = np.flatnonzero(taken | np.isin(np.arange(len(body)), list(slow)))
+    sha = sha256_of(path)
+    notes = [
         Finding(
             "ignored_column",
             f"column {text!r} is not a fact or indicator of {system.id}; not read",
@@ -152,60 +192,53 @@ def read_wide_sheets(
         )
         for c, text in header.ignored.items()
     ]
-    fast = _FastColumns(system, path, header, rows, (sheet_info or {}).get(sheet))
-    records: list[PlantRecord] = []
-    rejected: list[RowRejection] = []
-    first_row_of: dict[str, int] = {}
-    for r in range(header.row + 1, len(rows)):
-        if all(_cell(rows, r, c) is None for c in header.columns):
-            continue  # blank line between blocks
-        plant_id = _cell(rows, r, id_col)
-        plant_id = None if plant_id is None else str(plant_id).strip()
-        quick = fast.row(r) if plant_id and plant_id not in first_row_of else None
-        if quick is not None:
-            meta, row, findings = quick
-            first_row_of[plant_id] = r + 1  # type: ignore[index]
-            reader = None
-        else:
-            reader = _Reader(system, path, sheet_info)
-            meta = _read_row_slowly(reader, header, rows, r, indicators, facts, sheet)
-            plant_id = meta.get("id")
-            if not plant_id:
-                reader.error(
-                    "missing_id",
-                    reader.loc(sheet, r, id_col),
-                    "no plant id in a row with data",
-                    "a plant id (企业编号) in the first column",
-                )
-            elif plant_id in first_row_of:
-                reader.error(
-                    "duplicate_id",
-                    reader.loc(sheet, r, id_col),
-                    f"plant id {plant_id!r} again",
-                    f"one row per plant (first in row {first_row_of[plant_id]})",
-                )
-            else:
-                first_row_of[plant_id] = r + 1
-            _check_required(reader, system, header, facts, sheet, r, id_col)
-            if reader.errors:
-                rejected.append(RowRejection(plant_id or None, r + 1, reader.errors))
-                continue
-            row, findings = reader.row, reader.findings
-        findings = [*file_notes, *findings]
-        findings += [
-            Finding(
-                "missing_column",
-                f"no column for {ind.id} ({ind.name.zh}); treated as missing",
-                ind.id,
-                Location(str(path), sheet),
-            )
-            for ind in absent
-        ]
-        meta.update(file=str(path), sheet=sheet, row=r + 1, sha256=sha, columns=letters)
-        provenance = reader.provenance if reader is not None else {}
-        records.append(PlantRecord(meta, row, findings, provenance))
-        rows[r] = []  # read: let the cell values go now (a 100,000-plant sheet is ~400 MB of them)
-    return records, rejected
+    absent = [
+        Finding(
+            "missing_column",
+            f"no column for {ind.id} ({ind.name.zh}); treated as missing",
+            ind.id,
+            Location(str(path), sheet),
+        )
+        for ind in system.indicators
+        if ind.id not in present
+    ]
+    block = WideBlock(
+        file=str(path),
+        sheet=sheet,
+        sha256=sha,
+        letters=letters,
+        meta_keys=tuple(col.key for col in header.columns.values() if col.kind == "meta"),
+        rows=keep + header.row + 2,
+        meta={key: [col[k] for k in keep.tolist()] for key, col in cols.meta.items()},
+        values={key: col[keep] for key, col in cols.values.items()},
+        missing=[
+            MissingCells(m.indicator, m.message, m.letter, m.mask[keep]) for m in cols.missing
+        ],
+        notes=notes,
+        absent=absent,
+    )
+    position = {k: i for i, k in enumerate(keep.tolist())}
+    for k, rec in slow.items():
+        i = position[k]
+        rec.meta["sha256"] = sha
+        rec.findings = [*notes, *rec.findings, *absent]
+        for key in rec.row.keys() - block.values.keys():
+            block.values[key] = np.full(len(keep), None, dtype=object)
+        for key, column in block.values.items():
+            value = rec.row.get(key)
+            if column.dtype.kind == "f" and not _is_real(value):
+                if value is not None:  # e.g. 'n/a' in a number column: kept as read
+                    block.values[key] = column = column.astype(object)
+                else:
+                    value = np.nan
+            column[i] = value
+        for key in block.meta:
+            block.meta[key][i] = rec.meta.get(key)
+        for m in block.missing:
+            m.mask[i] = False
+        block.slow[i] = rec
+    rows[header.row + 1 :] = []  # read: let the cell values go (a national sheet is ~400 MB)
+    return block, rejected
 
 
 def _read_row_slowly(
@@ -231,13 +264,18 @@ def _read_row_slowly(
     return meta
 
 
-class _FastColumns:
-    """The cells of a wide table that need no interpretation, found column by column.
+def _is_real(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
 
-    A cell is taken directly when the single-plant reader would take it as it stands and report
+
+class _Columns:
+    """The cells of a wide table that need no interpretation, found a column at a time.
+
+    A cell is taken as it stands when the single-plant reader would take it so and report
     nothing but a missing value: a finite number in the indicator's unit within the plausible
-    range (and not an ambiguous fraction of a percentage), a blank, or a text answer/fact value
-    that reads cleanly. Anything else sends its row to the slow, reporting path.
+    range (and not an ambiguous fraction of a percentage), a blank, or a text answer or fact
+    value that reads cleanly (tried once per distinct value). ``ok`` marks the rows made only
+    of such cells, with an id seen for the first time and no cell the sheet XML flags.
     """
 
     def __init__(
@@ -245,71 +283,95 @@ class _FastColumns:
         system: System,
         path: Path,
         header: WideHeader,
-        rows: list[list[Any]],
+        body: list[list[Any]],
         info: SheetInfo | None,
     ):
-        self.system, self.path, self.header, self.rows = system, path, header, rows
-        self.sheet = header.sheet
-        self.special = _special_cells(info)
-        self.cache: dict[tuple[str, str, Any], tuple[bool, Any]] = {}
-        self.number_ok = {
-            c: _plain_number_test(system.indicator(col.key), col.unit)
-            for c, col in header.columns.items()
-            if col.kind == "indicator" and system.indicator(col.key).quantitative
-        }
-        self.required = {f.id for f in system.facts if f.required}
-
-    def row(self, r: int) -> tuple[dict[str, Any], dict[str, Any], list[Finding]] | None:
-        meta: dict[str, Any] = {}
-        out: dict[str, Any] = {}
-        findings: list[Finding] = []
-        for c, col in self.header.columns.items():
-            value = _cell(self.rows, r, c)
+        self.system, self.path, self.sheet = system, path, header.sheet
+        n = len(body)
+        self.meta: dict[str, list[Any]] = {}
+        self.values: dict[str, np.ndarray] = {}
+        self.missing: list[MissingCells] = []
+        self.blank_row = np.ones(n, dtype=bool)
+        self.ok = np.ones(n, dtype=bool)
+        self.cache: dict[tuple[str, str, type, Any], tuple[bool, Any]] = {}
+        required = {f.id for f in system.facts if f.required}
+        for c, col in header.columns.items():
+            cells = _cells_of(body, c)
             if col.kind == "meta":
-                meta[col.key] = None if value is None else str(value).strip()
+                text = [None if _blank(v) else str(v).strip() for v in cells]
+                self.meta[col.key] = text
+                self.blank_row &= np.fromiter((t is None for t in text), bool, n)
                 continue
-            if (r, c) in self.special:
-                return None
-            if col.kind == "indicator" and c in self.number_ok:
-                if value is None:
-                    ind = self.system.indicator(col.key)
-                    findings.append(
-                        Finding(
-                            "missing",
-                            f"no value for {ind.id} ({ind.name.zh}): scores 0 at every level",
-                            ind.id,
-                            Location(str(self.path), self.sheet, cell_ref(r, c)),
-                        )
-                    )
-                    continue
-                if not self.number_ok[c](value):
-                    return None
-                out[col.key] = float(value)
-                continue
-            if value is None:
-                if col.kind == "fact" and col.key in self.required:
-                    return None
-                if col.kind == "indicator":  # a missing answer, worded as the reader does
-                    ind = self.system.indicator(col.key)
-                    findings.append(
-                        Finding(
-                            "missing",
-                            f"no answer for {ind.id} ({ind.name.zh}): scores 0 at every level",
-                            ind.id,
-                            Location(str(self.path), self.sheet, cell_ref(r, c)),
-                        )
-                    )
-                continue
-            ok, got = self._cached(col, value)
-            if not ok:
-                return None
-            if got is not None:
-                out[col.key] = got
-        return meta, out, findings
+            value, blank, ok = self._classify(col, cells)
+            self.values[col.key] = value
+            self.blank_row &= blank
+            self.ok &= ok
+            if col.kind == "indicator":
+                ind = system.indicator(col.key)
+                word = "value" if ind.quantitative else "answer"
+                message = f"no {word} for {ind.id} ({ind.name.zh}): scores 0 at every level"
+                self.missing.append(MissingCells(ind.id, message, column_letter(c), blank.copy()))
+            elif col.key in required:
+                self.ok &= ~blank
+        self.ids: list[str | None] = self.meta["id"]
+        seen: set[str] = set()
+        first = np.zeros(n, dtype=bool)
+        for k, pid in enumerate(self.ids):
+            if pid and not self.blank_row[k] and pid not in seen:
+                seen.add(pid)
+                first[k] = True
+        self.ok &= first
+        for r, _c in _special_cells(info):
+            k = r - header.row - 1
+            if 0 <= k < n:
+                self.ok[k] = False
+
+    def _classify(self, col: Column, cells: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(value, blank, ok) of one fact or indicator column."""
+        converted = False
+        if col.kind == "indicator":
+            ind = self.system.indicator(col.key)
+            number, plausible = ind.quantitative, ind.plausible
+            percent = number and _is_percent(ind.unit)
+            # A unit in the header other than the system's: every cell is converted and reported.
+            converted = number and bool(col.unit) and not units.same(col.unit or "", ind.unit)
+        else:
+            fact = self.system.fact(col.key)
+            assert fact is not None
+            number, plausible, percent = fact.type == "number", fact.plausible, False
+        if not number:
+            return self._texts(col, cells)
+        value, blank, ok = _numbers(cells, *(plausible or (None, None)), percent)
+        return value, blank, (blank if converted else ok)
+
+    def _texts(self, col: Column, cells: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Answers and non-number facts: each distinct value read once, the reader's way."""
+        from pandas.api.types import infer_dtype
+
+        series = pd.Series(cells, dtype=object)
+        if infer_dtype(series, skipna=True) in ("string", "empty"):
+            codes, distinct = pd.factorize(series)  # hashing texts is safe: 1, 1.0, True are not
+        else:  # numbers or booleans among them: keep 1, 1.0 and True apart
+            keys: dict[tuple[type, Any], int] = {}
+            codes = np.fromiter(
+                (-1 if v is None else keys.setdefault((type(v), v), len(keys)) for v in cells),
+                np.int64,
+                len(cells),
+            )
+            distinct = [v for _t, v in keys]
+        m = len(distinct)
+        blank = np.ones(m + 1, dtype=bool)  # the last entry: None (code -1)
+        ok = np.ones(m + 1, dtype=bool)
+        value = np.full(m + 1, None, dtype=object)
+        for k, v in enumerate(distinct):
+            blank[k] = _blank(v)
+            if not blank[k]:
+                ok[k], value[k] = self._cached(col, v)
+        return value[codes], blank[codes], ok[codes]
 
     def _cached(self, col: Column, value: Any) -> tuple[bool, Any]:
         """Read one text cell the reader's way, once per distinct value; ok when it said nothing."""
-        key = (col.kind, col.key, value)
+        key = (col.kind, col.key, type(value), value)
         if key not in self.cache:
             probe = _Reader(self.system, self.path)
             loc = Location(str(self.path), self.sheet, "A1")
@@ -322,6 +384,57 @@ class _FastColumns:
             clean = not probe.errors and not probe.findings
             self.cache[key] = (clean, probe.row.get(col.key))
         return self.cache[key]
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _cells_of(body: list[list[Any]], c: int) -> list[Any]:
+    return [row[c] if c < len(row) else None for row in body]
+
+
+def _numbers(
+    cells: list[Any], lo: float | None, hi: float | None, percent: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(value, blank, ok) of a number column: ok where the reader takes the cell as typed,
+    without a report (a finite number within the plausible range, not an ambiguous fraction of
+    a percentage) or where it is blank. Columns of numbers and blanks are tested as arrays."""
+    from pandas.api.types import infer_dtype
+
+    n = len(cells)
+    series = pd.Series(cells, dtype=object)
+    series[(series == "").to_numpy()] = None  # calamine reads an empty cell as ''
+    x: np.ndarray | None = None
+    if infer_dtype(series, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty"):
+        try:
+            x = series.astype(float).to_numpy()
+            blank = series.isna().to_numpy()
+            number = ~blank
+        except (OverflowError, TypeError, ValueError):
+            x = None
+    if x is None:  # text, booleans, dates … among the numbers: cell by cell
+        x = np.full(n, np.nan)
+        blank = np.zeros(n, dtype=bool)
+        number = np.zeros(n, dtype=bool)
+        for k, v in enumerate(cells):
+            if _blank(v):
+                blank[k] = True
+            elif _is_real(v):
+                try:
+                    x[k] = float(v)
+                    number[k] = True
+                except OverflowError:
+                    pass
+    with np.errstate(invalid="ignore"):
+        good = number & np.isfinite(x)
+        if percent:
+            good &= ~((x > 0) & (x <= 1))  # the reader reports an ambiguous percentage
+        if lo is not None:
+            good &= x >= lo
+        if hi is not None:
+            good &= x <= hi
+    return np.where(good, x, np.nan), blank, good | blank
 
 
 def _special_cells(info: SheetInfo | None) -> set[tuple[int, int]]:
@@ -342,32 +455,6 @@ def _special_cells(info: SheetInfo | None) -> set[tuple[int, int]]:
                 for cc in range(lo[1], min(hi[1], lo[1] + 200) + 1):
                     out.add((rr - 1, cc - 1))
     return out
-
-
-def _plain_number_test(ind: Indicator, header_unit: str | None) -> Any:
-    """A test for cells the reader would take as typed, without a report; never true when the
-    header's unit differs from the indicator's (every cell is then converted and reported)."""
-    from .workbook import _is_percent
-
-    if header_unit and not units.same(header_unit, ind.unit):
-        return lambda _v: False
-    lo, hi = ind.plausible or (None, None)
-    percent = _is_percent(ind.unit)
-
-    def test(v: Any) -> bool:
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            return False
-        try:
-            x = float(v)
-        except OverflowError:
-            return False
-        if not math.isfinite(x):
-            return False
-        if percent and 0 < x <= 1:
-            return False  # the reader reports an ambiguous percentage
-        return (lo is None or x >= lo) and (hi is None or x <= hi)
-
-    return test
 
 
 def _check_required(

@@ -300,15 +300,16 @@ def test_vectorised_blocking_equals_the_per_plant_blockers(which, request):
         assert [system.indicators[j].id for j in fast[i]] == list(dict.fromkeys(slow))
 
 
-def test_fast_wide_path_reports_like_the_cell_by_cell_reader(
-    tmp_path, hazardous_waste, monkeypatch
-):
-    """Rows taken column by column give the same row values, findings (code, cell, message) and
-    cells as the single-plant reader's rules applied cell by cell."""
+def test_fast_wide_path_reports_like_the_cell_by_cell_reader(tmp_path, hazardous_waste):
+    """Rows taken column by column give the same row values, findings (code, cell, message),
+    metadata and result documents as the single-plant reader's rules applied cell by cell,
+    including rows that need interpretation (a converted unit, n/a, a fraction of a percent,
+    a duplicate id, a text answer with the level written in Chinese)."""
     import math
 
     from benchmarks.population import population
     from cpscore import wide
+    from cpscore.evaluate import evaluate_records
     from cpscore.workbook import open_workbook
 
     frame = population(hazardous_waste, 60, seed=3)  # 3% missing values and answers
@@ -324,31 +325,44 @@ def test_fast_wide_path_reports_like_the_cell_by_cell_reader(
         for pid, row in zip(frame.index, frame.to_dict("records"), strict=True)
     ]
     plants[5]["so2"] = "55 mg/Nm³"  # converted: always the reporting path
+    plants[6]["hcl"] = "n/a"
+    plants[7]["slag_rate"] = 0.5  # a percentage typed as a fraction: reported
+    plants[8]["id"] = plants[9]["id"]  # a repeated id: rejected
+    plants[10]["automation"] = "Ⅱ级"
+    plants[11]["name"] = "  "
     path = tmp_path / "wide.xlsx"
     write_wide_workbook(hazardous_waste, path, "zh", plants)
 
-    def read():
+    def read(fast):
         opened = open_workbook(path)
         header = wide.find_header(opened.sheets, hazardous_waste)
         return wide.read_wide_sheets(
-            path, opened.sheets, hazardous_waste, header, opened.inspection.sheets
+            path, opened.sheets, hazardous_waste, header, opened.inspection.sheets, fast=fast
         )
 
-    def shape(records):
+    def shape(block):
         return [
             (
-                r.meta["id"],
+                r.meta,
                 r.row,
+                r.provenance,
                 [(f.code, f.indicator, str(f.location), f.message) for f in r.findings],
             )
-            for r in records
+            for r in block.records()
         ]
 
-    fast, _ = read()
-    monkeypatch.setattr(wide._FastColumns, "row", lambda self, r: None)
-    slow, _ = read()
+    (fast, fast_rejected), (slow, slow_rejected) = read(True), read(False)
+    assert len(slow.slow) == len(slow) == 59  # every plant read cell by cell
+    assert 0 < len(fast.slow) < 10  # only the rows that need it
     assert shape(fast) == shape(slow)
-    assert any(f.code == "missing" for r in fast for f in r.findings)
+
+    def rejected(rows):
+        return [(r.row, [e.as_dict() for e in r.errors]) for r in rows]
+
+    assert rejected(fast_rejected) == rejected(slow_rejected) != []
+    assert any(f.code == "missing" for r in fast.records() for f in r.findings)
+    a, b = evaluate_records(hazardous_waste, [fast]), evaluate_records(hazardous_waste, [slow])
+    assert [a.document(i) for i in range(a.n)] == [b.document(i) for i in range(b.n)]
 
 
 def test_streamed_list_sheet_equals_the_openpyxl_one(tmp_path, cement, monkeypatch):
