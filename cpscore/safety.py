@@ -15,6 +15,7 @@ import html
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -117,8 +118,13 @@ def _error(kind: str, path: Path, found: str, expected: str, part: str = "") -> 
 # -- what kind of file ------------------------------------------------------------------------
 
 
-def inspect(path: str | Path) -> Inspection:
-    """Check ``path`` is a safe, readable .xlsx/.xlsm; raises InputError saying what it is instead."""
+def inspect(path: str | Path, bounded: Callable[[], None] | None = None) -> Inspection:
+    """Check ``path`` is a safe, readable .xlsx/.xlsm; raises InputError saying what it is instead.
+
+    ``bounded`` is called as soon as the container is checked and every sheet's extent is known
+    to be within the limits: from then on a parser may read the file (its memory is bounded)
+    while the sheets are scanned for formulas, error values, merges and % formats.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -140,7 +146,7 @@ def inspect(path: str | Path) -> Inspection:
     if head.startswith(OLE2_MAGIC):
         raise _ole2_error(path)
     if head.startswith(ZIP_MAGIC):
-        return _inspect_zip(path)
+        return _inspect_zip(path, bounded)
     raise _other_file_error(path, head)
 
 
@@ -241,7 +247,7 @@ def _as_text(sample: bytes) -> str | None:
 # -- the zip container ------------------------------------------------------------------------
 
 
-def _inspect_zip(path: Path) -> Inspection:
+def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
     try:
         zf = zipfile.ZipFile(path, "r")
     except (zipfile.BadZipFile, OSError, ValueError) as e:
@@ -282,6 +288,7 @@ def _inspect_zip(path: Path) -> Inspection:
                 )
             )
         percent_styles = _percent_styles(path, zf) if "xl/styles.xml" in names else set()
+        data = b""
         for sheet_name, part in parts:
             if part not in names:
                 raise _error(
@@ -291,8 +298,18 @@ def _inspect_zip(path: Path) -> Inspection:
                     "a complete .xlsx file; re-save it in Excel or WPS",
                 )
             info = SheetInfo(sheet_name, part)
-            _scan_sheet(path, zf, info, percent_styles)
+            data = _read_member(path, zf, part, xml=True)
+            _extent(path, info, data)
+            if bounded is None:
+                _scan_sheet(path, zf, info, percent_styles, data)
             inspection.sheets[sheet_name] = info
+        if bounded is not None:
+            del data
+            bounded()
+            for info in inspection.sheets.values():  # read again: one sheet's XML in memory
+                data = _read_member(path, zf, info.part, xml=True)
+                _scan_sheet(path, zf, info, percent_styles, data)
+        for sheet_name, info in inspection.sheets.items():
             if info.declared and _absurd_declared(info):
                 inspection.findings.append(
                     Finding(
@@ -510,19 +527,22 @@ def _is_percent_format(code: str) -> bool:
     return "%" in code
 
 
-def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles: set[int]) -> None:
-    data = _read_member(path, zf, info.part, xml=True)
+def _scan_sheet(
+    path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles: set[int], data: bytes
+) -> None:
+    """Formulas, error cells, merges and % styles: a sheet with none needs nothing more than
+    its extent (:func:`_extent`); one with some is parsed in full."""
     styled = percent_styles and re.search(
         rb' s="(?:' + b"|".join(str(k).encode() for k in sorted(percent_styles)) + rb')"', data
     )
     if styled or any(text in data and pattern.search(data) for text, pattern in _FULL_SCAN_MARKERS):
+        info.max_row = info.max_col = 0  # counted again, cell by cell
         _full_scan(path, zf, info, percent_styles, data)
-    else:
-        _quick_scan(path, info, data)
 
 
-def _quick_scan(path: Path, info: SheetInfo, data: bytes) -> None:
-    """Extent only, for a sheet without formulas, error cells, merges or % styles."""
+def _extent(path: Path, info: SheetInfo, data: bytes) -> None:
+    """The last row and column any cell or row names, within the limits (calamine allocates
+    the whole rectangle up to them)."""
     rows = _ROW_NUMBER.findall(data) + _FAR_CELL_ROW.findall(data)
     info.max_row = max(map(int, rows)) if rows else 0
     if info.max_row > MAX_ROWS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -94,28 +95,69 @@ class OpenedWorkbook:
 
 
 def open_workbook(path: str | Path) -> OpenedWorkbook:
-    """Inspect the file (cpscore.safety), then read every sheet's values; never writes to it."""
-    from python_calamine import CalamineWorkbook
+    """Inspect the file (cpscore.safety), then read every sheet's values; never writes to it.
 
+    A large file is read by calamine in a thread (its parser releases the GIL) as soon as the
+    inspection has bounded every sheet, while the inspection goes on scanning the sheets.
+    """
     path = Path(path)
-    inspection = inspect(path)  # raises InputError for anything that is not a safe .xlsx
+    reading = _Reading(path)
+    big = path.is_file() and path.stat().st_size >= OVERLAP_FROM
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        try:
-            sheets = {
-                name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for name in wb.sheet_names
-            }
-        finally:
-            wb.close()
-    except Exception as e:  # calamine raises its own and zip/XML errors for broken files
+        inspection = inspect(path, reading.start if big else None)  # InputError: not safe
+    finally:
+        reading.join()  # never leave a parser running on a file that was refused
+    if not reading.started:
+        reading.run()
+    if reading.error is not None:
+        e = reading.error  # calamine raises its own and zip/XML errors for broken files
         raise InputError(
             "corrupt",
             Location(str(path)),
             f"the file cannot be read as a workbook ({type(e).__name__}: {e})",
             "a complete .xlsx workbook; re-save it in Excel, WPS or LibreOffice",
-        ) from None
-    return OpenedWorkbook(sheets, inspection)
+        )
+    return OpenedWorkbook(reading.sheets, inspection)
+
+
+OVERLAP_FROM = 2 << 20  # bytes: below this, a thread costs more than the overlap saves
+
+
+class _Reading:
+    """calamine's read of every sheet, here or in a thread of its own."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.sheets: dict[str, list[list[Any]]] = {}
+        self.error: Exception | None = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def started(self) -> bool:
+        return self.thread is not None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self.run, name="cpscore-read", daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def run(self) -> None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            wb = CalamineWorkbook.from_path(str(self.path))
+            try:
+                self.sheets = {
+                    name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                    for name in wb.sheet_names
+                }
+            finally:
+                wb.close()
+        except Exception as e:  # reported by open_workbook, in the caller's thread
+            self.error = e
 
 
 def _find_sheet(sheets: dict[str, Any], names: tuple[str, ...]) -> str | None:

@@ -192,3 +192,25 @@ def test_examples_are_not_modified_by_reading(cement):
     for p in paths:
         read_plant_workbook(p, cement)
     assert {p: _sha(p) for p in paths} == before
+
+
+def test_reading_while_inspecting_gives_the_same_outcome(monkeypatch):
+    """Large files are parsed by calamine while the inspection still scans their sheets
+    (workbook.OVERLAP_FROM); forced on for the whole corpus, every file is refused with the same
+    error, or read to the same values and findings, as when the two run one after the other."""
+    from cpscore import workbook
+
+    def outcome(path: Path) -> object:
+        try:
+            opened = workbook.open_workbook(path)
+        except InputError as e:
+            return e.as_dict()
+        info = {k: vars(v) for k, v in opened.inspection.sheets.items()}
+        return opened.sheets, info, [f.message for f in opened.inspection.findings]
+
+    files = sorted(CORPUS.iterdir())
+    apart = [outcome(f) for f in files]
+    monkeypatch.setattr(workbook, "OVERLAP_FROM", 0)
+    together = [outcome(f) for f in files]
+    assert together == apart
+    assert sum(isinstance(o, dict) for o in apart) >= 20  # refusals among them
