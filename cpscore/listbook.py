@@ -193,7 +193,10 @@ def _stream_rows(path: Path, part: str, table: list[list[Any]], first_row: int) 
             streamed = zipfile.ZipInfo(info.filename, info.date_time)
             streamed.compress_type = zipfile.ZIP_DEFLATED  # a new ZipInfo would be stored raw
             streamed._compresslevel = 1  # type: ignore[attr-defined]  # fast, as for the others
-            with dst.open(streamed, "w", force_zip64=True) as out:
+            with (
+                dst.open(streamed, "w", force_zip64=True) as part_out,
+                _Behind(part_out) as out,
+            ):
                 out.write(head.encode("utf-8"))
                 for a in range(0, n, _CHUNK):
                     rows = [str(r) for r in range(first_row + a, first_row + min(a + _CHUNK, n))]
@@ -212,6 +215,33 @@ def _stream_rows(path: Path, part: str, table: list[list[Any]], first_row: int) 
 
 
 _CHUNK = 4096  # rows per piece of the streamed List sheet
+
+
+class _Behind:
+    """Writes a stream in a thread, one piece behind: deflating a piece (zlib releases the GIL)
+    overlaps making the next one. At most two pieces wait; the first error is raised."""
+
+    def __init__(self, out: Any):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.out = out
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="cpscore-deflate")
+        self.pending: list[Any] = []
+
+    def write(self, data: bytes) -> None:
+        self.pending.append(self.pool.submit(self.out.write, data))
+        while len(self.pending) > 2:
+            self.pending.pop(0).result()
+
+    def __enter__(self) -> _Behind:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            for f in self.pending:
+                f.result()
+        finally:
+            self.pool.shutdown()
 
 
 def _stats_sheet(ws: Any, sl: SectorList) -> None:

@@ -10,6 +10,7 @@ is rejected on its own, naming its cells; the other rows are kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -295,12 +296,13 @@ class _Columns:
         self.ok = np.ones(n, dtype=bool)
         self.cache: dict[tuple[str, str, type, Any], tuple[bool, Any]] = {}
         required = {f.id for f in system.facts if f.required}
+        columns = _transposed(body, max(header.columns) + 1)
         for c, col in header.columns.items():
-            cells = _cells_of(body, c)
+            cells = columns[c]
             if col.kind == "meta":
-                text = [None if _blank(v) else str(v).strip() for v in cells]
+                text, blank = _stripped(cells)
                 self.meta[col.key] = text
-                self.blank_row &= np.fromiter((t is None for t in text), bool, n)
+                self.blank_row &= blank
                 continue
             value, blank, ok = self._classify(col, cells)
             self.values[col.key] = value
@@ -326,7 +328,9 @@ class _Columns:
             if 0 <= k < n:
                 self.ok[k] = False
 
-    def _classify(self, col: Column, cells: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _classify(
+        self, col: Column, cells: Sequence[Any]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(value, blank, ok) of one fact or indicator column."""
         converted = False
         if col.kind == "indicator":
@@ -344,7 +348,9 @@ class _Columns:
         value, blank, ok = _numbers(cells, *(plausible or (None, None)), percent)
         return value, blank, (blank if converted else ok)
 
-    def _texts(self, col: Column, cells: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _texts(
+        self, col: Column, cells: Sequence[Any]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Answers and non-number facts: each distinct value read once, the reader's way."""
         from pandas.api.types import infer_dtype
 
@@ -386,16 +392,33 @@ class _Columns:
         return self.cache[key]
 
 
+def _stripped(cells: Sequence[Any]) -> tuple[list[str | None], np.ndarray]:
+    """Cells as stripped text, None where blank; and where they are blank."""
+    from pandas.api.types import infer_dtype
+
+    series = pd.Series(cells, dtype=object)
+    if infer_dtype(series, skipna=True) == "string":
+        text = series.str.strip()
+    else:
+        text = pd.Series([None if v is None else str(v).strip() for v in cells], dtype=object)
+    blank = (text.isna() | (text == "")).to_numpy()
+    text[blank] = None
+    return text.tolist(), blank
+
+
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _cells_of(body: list[list[Any]], c: int) -> list[Any]:
-    return [row[c] if c < len(row) else None for row in body]
+def _transposed(body: list[list[Any]], width: int) -> list[Sequence[Any]]:
+    """The first ``width`` columns of the rows (calamine's rows are all as wide as the sheet)."""
+    if body and min(map(len, body)) >= width:
+        return list(zip(*body, strict=False))[:width]
+    return [[row[c] if c < len(row) else None for row in body] for c in range(width)]
 
 
 def _numbers(
-    cells: list[Any], lo: float | None, hi: float | None, percent: bool
+    cells: Sequence[Any], lo: float | None, hi: float | None, percent: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(value, blank, ok) of a number column: ok where the reader takes the cell as typed,
     without a report (a finite number within the plausible range, not an ambiguous fraction of
