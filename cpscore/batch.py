@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Finding, InputError, Location, UsageError
-from .evaluate import Evaluation, evaluate_records
 from .model import System
 from .plant_rows import WideBlock
 from .workbook import PlantRecord, WorkbookErrors
+
+if TYPE_CHECKING:  # scoring (pandas, durable-rules) is not imported by reading workers
+    from .evaluate import Evaluation
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
@@ -129,7 +132,6 @@ def _rejection(path: Path, errors: list[InputError], **kw: Any) -> Rejection:
 
 def read_input(path: str | Path, system: System) -> FileResult:
     """One input file: a plant workbook or a wide workbook. Never raises."""
-    from .wide import find_header, read_wide_sheets
     from .workbook import has_indicator_sheet, open_workbook, plant_from_sheets
 
     path = Path(path)
@@ -140,6 +142,8 @@ def read_input(path: str | Path, system: System) -> FileResult:
         sheets = opened.sheets
         if has_indicator_sheet(sheets):
             return FileResult([plant_from_sheets(path, opened, system)])
+        from .wide import find_header, read_wide_sheets
+
         header = find_header(sheets, system)
         if header is None:
             raise InputError(
@@ -195,7 +199,10 @@ def _context() -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["cpscore.batch", "cpscore.wide"])  # imported once, not per worker
+    # Imported once, not per worker; reading needs neither pandas nor durable-rules, so a
+    # worker is ready in a fraction of the seconds they take to import (wide sheets import
+    # pandas when the first one is read).
+    ctx.set_forkserver_preload(["cpscore.batch", "python_calamine"])
     return ctx
 
 
@@ -213,9 +220,9 @@ def read_inputs(
 ) -> list[FileResult]:
     """Read every file, in parallel when jobs > 1; results in the order of ``paths``.
 
-    Files go to the workers in chunks from the front while this process reads chunks from the
-    back, until the two meet: the seconds a worker needs to start are spent reading, not
-    waiting, so a batch is never slower in parallel than in one process.
+    Chunks of files are taken from the front for the workers and from the back by this process,
+    until none is left: the time a worker needs to start is spent reading here, not waiting, so
+    a batch is never slower in parallel than in one process.
     """
     if jobs is None:
         jobs = os.cpu_count() or 1
@@ -229,37 +236,65 @@ def read_inputs(
             results.append(read_input(p, system))
             tick(k + 1, total)
         return results
-    size = max(4, min(64, total // (jobs * 8) or 1))
-    chunks = [paths[i : i + size] for i in range(0, total, size)]
-    got: list[list[FileResult] | None] = [None] * len(chunks)
-    done = 0
-    # jobs counts this process too: it reads alongside jobs - 1 workers.
+    size = max(4, min(32, total // (jobs * 32) or 1))
+    chunks = _Chunks([paths[i : i + size] for i in range(0, total, size)], total, tick)
+    # jobs counts this process too: it reads alongside jobs - 1 workers, fed by a thread (so
+    # starting the pool, which takes a moment, does not hold up the reading here).
     with ProcessPoolExecutor(jobs - 1, _context(), _init_worker, (system,)) as ex:
-        futures = [ex.submit(_read_chunk_in_worker, [str(p) for p in c]) for c in chunks]
-        for k in range(len(chunks) - 1, -1, -1):
-            if not futures[k].cancel():
-                break  # the workers have reached this chunk; the rest is theirs
-            got[k] = [read_input(p, system) for p in chunks[k]]
-            done += len(chunks[k])
-            tick(done, total)
-        pending = {f: k for k, f in enumerate(futures) if got[k] is None}
-        try:
-            for fut in as_completed(pending):
-                got[pending[fut]] = fut.result()
-                done += len(chunks[pending[fut]])
-                tick(done, total)
-        except BrokenProcessPool:
-            pass  # the chunks not yet read are retried file by file below
+        feeder = threading.Thread(target=chunks.feed, args=(ex, jobs), name="cpscore-feed")
+        feeder.start()
+        while (k := chunks.take(back=True)) is not None:
+            chunks.done(k, [read_input(p, system) for p in chunks.paths[k]])
+        feeder.join()
     results: list[FileResult] = []
-    for k, chunk in enumerate(chunks):
-        if got[k] is not None:
-            results += got[k]  # type: ignore[operator]
-            continue
-        for p in chunk:
-            results.append(_read_isolated(p, system))
-            done += 1
-            tick(done, total)
+    for k, chunk in enumerate(chunks.paths):
+        got = chunks.got[k]
+        if got is None:  # its worker died (e.g. a crash in a reader): file by file, isolated
+            got = [_read_isolated(p, system) for p in chunk]
+            chunks.done(k, got)
+        results += got
     return results
+
+
+class _Chunks:
+    """Chunks of paths claimed from either end, and what reading them gave."""
+
+    def __init__(self, paths: list[list[Path]], total: int, tick: Progress):
+        self.paths, self.total, self.tick = paths, total, tick
+        self.got: list[list[FileResult] | None] = [None] * len(paths)
+        self.lo, self.hi, self.read = 0, len(paths), 0
+        self.lock = threading.Lock()
+
+    def take(self, back: bool) -> int | None:
+        with self.lock:
+            if self.lo >= self.hi:
+                return None
+            if back:
+                self.hi -= 1
+                return self.hi
+            self.lo += 1
+            return self.lo - 1
+
+    def done(self, k: int, got: list[FileResult]) -> None:
+        with self.lock:
+            self.got[k] = got
+            self.read += len(got)
+            self.tick(self.read, self.total)
+
+    def feed(self, ex: ProcessPoolExecutor, jobs: int) -> None:
+        """Keep each worker one chunk ahead, from the front, until the chunks run out."""
+        running: dict[Any, int] = {}
+        try:
+            while True:
+                while len(running) < jobs and (k := self.take(back=False)) is not None:
+                    running[ex.submit(_read_chunk_in_worker, [str(p) for p in self.paths[k]])] = k
+                if not running:
+                    return
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    self.done(running.pop(fut), fut.result())
+        except BrokenProcessPool:
+            return  # chunks left without a result are read again, isolated
 
 
 # -- the batch -------------------------------------------------------------------------------
@@ -307,5 +342,7 @@ def run_batch(
     records = [rec for f in files for rec in f.records]
     rejections = [rej for f in files for rej in f.rejections]
     _flag_duplicates(records)
+    from .evaluate import evaluate_records
+
     evaluation = evaluate_records(system, records) if records else None
     return BatchResult(system, evaluation, rejections, [str(p) for p in paths])

@@ -15,13 +15,17 @@ import numpy as np
 import pandas as pd
 
 from . import conditions, expressions
+from .answers import (
+    NO,
+    NONE_MET,
+    NOT_APPLICABLE,
+    ROMAN,
+    YES,
+    _as_bool,
+    _blank,
+    _is_bool,
+)
 from .model import System
-
-NOT_APPLICABLE = frozenset({"n/a", "na", "not applicable", "不适用", "无此项", "不涉及"})
-NONE_MET = frozenset({"none", "未达到", "不达标", "不符合", "below", "0"})
-YES = frozenset({"yes", "y", "true", "是", "符合", "有", "1"})
-NO = frozenset({"no", "n", "false", "否", "无", "0"})
-_ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
 
 
 @dataclass
@@ -40,18 +44,6 @@ class Inputs:
     @property
     def n(self) -> int:
         return len(self.index)
-
-
-def canonical_level(text: str, level_ids: list[str]) -> str | None:
-    """'Ⅱ级', 'ii', 'II' -> 'II' when it names a level; None otherwise."""
-    t = text.strip()
-    for k, v in _ROMAN.items():
-        t = t.replace(k, v)
-    t = t.removesuffix("级").removeprefix("level").strip().upper()
-    for lv in level_ids:
-        if t == lv.upper():
-            return lv
-    return None
 
 
 def map_distinct(col: pd.Series, func: Any, default: Any, dtype: Any) -> np.ndarray:
@@ -85,23 +77,6 @@ def fact_arrays(system: System, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def _blank(v: object) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
-
-
-def _as_bool(v: object) -> bool | None:
-    if isinstance(v, bool | np.bool_):
-        return bool(v)
-    if _blank(v):
-        return None
-    s = str(v).strip().lower()
-    if s in YES:
-        return True
-    if s in NO:
-        return False
-    return None
-
-
 def _answer_codes(level_ids: list[str], yes_no: bool) -> dict[str, int]:
     """Normalised answer text -> index of the best level met (L = none met)."""
     L = len(level_ids)
@@ -111,10 +86,6 @@ def _answer_codes(level_ids: list[str], yes_no: bool) -> dict[str, int]:
         codes.update({s.upper(): 0 for s in YES})
         codes.update({s.upper(): L for s in NO})
     return codes
-
-
-def _is_bool(v: object) -> bool:
-    return isinstance(v, bool | np.bool_)
 
 
 def _answer_text(v: object) -> object:
@@ -139,7 +110,7 @@ def _qualitative_answers(col: pd.Series, answer: str, level_ids: list[str]) -> n
         if _is_bool(v):
             return 0 if v else L
         t = str(_answer_text(v)).strip()
-        for k, r in _ROMAN.items():
+        for k, r in ROMAN.items():
             t = t.replace(k, r)
         t = t.upper().removeprefix("LEVEL").removesuffix("级").strip()
         return codes.get(t, -1)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
-import pandas as pd
 
 from .errors import Finding, Location
 from .workbook import PlantRecord
@@ -131,8 +130,11 @@ class WideBlock:
     def ids(self) -> list[Any]:
         return self.meta["id"]
 
-    def frame(self) -> pd.DataFrame:
-        """The plants as the scorer reads them: one row each, fact and indicator columns."""
+    def frame(self) -> Any:
+        """The plants as the scorer reads them (a DataFrame): one row each, fact and indicator
+        columns."""
+        import pandas as pd
+
         return pd.DataFrame(self.values, index=pd.Index([str(x) for x in self.ids]))
 
     def plant_meta(self, i: int) -> dict[str, Any]:

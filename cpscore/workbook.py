@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from . import units
+from .answers import canonical_level
 from .errors import CpscoreError, Finding, InputError, Location
-from .inputs import canonical_level
 from .model import Fact, Indicator, System
 from .safety import Inspection, SheetInfo, inspect
 from .values import Parsed, cell_ref, parse_number
@@ -303,7 +303,7 @@ class _Reader:
                 return
             self.row[f.id] = p.value
         elif f.type == "boolean":
-            from .inputs import _as_bool
+            from .answers import _as_bool
 
             b = _as_bool(value)
             if b is None:
@@ -579,7 +579,7 @@ class _Reader:
         return result
 
     def answer(self, ind: Indicator, cell: Any, loc: Location) -> None:
-        from .inputs import NONE_MET, NOT_APPLICABLE, _as_bool
+        from .answers import NONE_MET, NOT_APPLICABLE, _as_bool
 
         if cell is None:
             self.note(

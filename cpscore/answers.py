@@ -1,0 +1,48 @@
+"""The words plants write for 'does not apply', 'none met', yes/no and levels (Ⅱ级, ii, II).
+
+Shared by the workbook readers and the scorer's input preparation; kept apart from both so a
+reading worker process does not import pandas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NOT_APPLICABLE = frozenset({"n/a", "na", "not applicable", "不适用", "无此项", "不涉及"})
+NONE_MET = frozenset({"none", "未达到", "不达标", "不符合", "below", "0"})
+YES = frozenset({"yes", "y", "true", "是", "符合", "有", "1"})
+NO = frozenset({"no", "n", "false", "否", "无", "0"})
+ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
+
+
+def canonical_level(text: str, level_ids: list[str]) -> str | None:
+    """'Ⅱ级', 'ii', 'II' -> 'II' when it names a level; None otherwise."""
+    t = text.strip()
+    for k, v in ROMAN.items():
+        t = t.replace(k, v)
+    t = t.removesuffix("级").removeprefix("level").strip().upper()
+    for lv in level_ids:
+        if t == lv.upper():
+            return lv
+    return None
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def _is_bool(v: object) -> bool:
+    return isinstance(v, bool | np.bool_)
+
+
+def _as_bool(v: object) -> bool | None:
+    if _is_bool(v):
+        return bool(v)
+    if _blank(v):
+        return None
+    s = str(v).strip().lower()
+    if s in YES:
+        return True
+    if s in NO:
+        return False
+    return None
