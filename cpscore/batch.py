@@ -130,15 +130,20 @@ def _rejection(path: Path, errors: list[InputError], **kw: Any) -> Rejection:
     return Rejection(str(path), [e.as_dict() for e in errors], **kw)
 
 
-def read_input(path: str | Path, system: System) -> FileResult:
-    """One input file: a plant workbook or a wide workbook. Never raises."""
+def read_input(
+    path: str | Path, system: System, meanwhile: Callable[[], None] | None = None
+) -> FileResult:
+    """One input file: a plant workbook or a wide workbook. Never raises.
+
+    ``meanwhile`` runs while calamine parses a large file in its thread (see open_workbook).
+    """
     from .workbook import has_indicator_sheet, open_workbook, plant_from_sheets
 
     path = Path(path)
     try:
         if not path.is_file():
             raise InputError("no_file", Location(str(path)), "no such file", "a workbook (.xlsx)")
-        opened = open_workbook(path)
+        opened = open_workbook(path, meanwhile)
         sheets = opened.sheets
         if has_indicator_sheet(sheets):
             return FileResult([plant_from_sheets(path, opened, system)])
@@ -174,6 +179,15 @@ def _internal(path: Path, message: str) -> Rejection:
         "a readable workbook (this is a cpscore defect; please report it with the file)",
     )
     return _rejection(path, [error])
+
+
+def import_scoring() -> None:
+    """Import what scores and writes the list (pandas, durable-rules, openpyxl): this process
+    does so while calamine parses a large workbook in its thread, instead of before reading."""
+    import openpyxl.chart  # noqa: F401
+
+    import cpscore.listbook
+    import cpscore.sector_list  # noqa: F401
 
 
 _WORKER_SYSTEM: System | None = None
@@ -233,7 +247,7 @@ def read_inputs(
     if jobs == 1:
         results = []
         for k, p in enumerate(paths):
-            results.append(read_input(p, system))
+            results.append(read_input(p, system, import_scoring))
             tick(k + 1, total)
         return results
     size = max(4, min(32, total // (jobs * 32) or 1))
@@ -244,7 +258,7 @@ def read_inputs(
         feeder = threading.Thread(target=chunks.feed, args=(ex, jobs), name="cpscore-feed")
         feeder.start()
         while (k := chunks.take(back=True)) is not None:
-            chunks.done(k, [read_input(p, system) for p in chunks.paths[k]])
+            chunks.done(k, [read_input(p, system, import_scoring) for p in chunks.paths[k]])
         feeder.join()
     results: list[FileResult] = []
     for k, chunk in enumerate(chunks.paths):

@@ -7,11 +7,13 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .batch import BatchResult, Progress
 from .errors import UsageError
-from .sector_list import SectorList, build
+
+if TYPE_CHECKING:  # the list (pandas) is imported when written, not when the CLI starts
+    from .sector_list import SectorList
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))} | {
     f"LPT{i}" for i in range(1, 10)
@@ -87,6 +89,7 @@ def write_outputs(
 ) -> SectorList:
     from .export_formats import write_csv, write_html, write_jsonl
     from .listbook import write_list_workbook
+    from .sector_list import build
 
     sl = build(result, lang)
     write_list_workbook(sl, output)

@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -94,17 +95,20 @@ class OpenedWorkbook:
     inspection: Inspection
 
 
-def open_workbook(path: str | Path) -> OpenedWorkbook:
+def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None) -> OpenedWorkbook:
     """Inspect the file (cpscore.safety), then read every sheet's values; never writes to it.
 
     A large file is read by calamine in a thread (its parser releases the GIL) as soon as the
-    inspection has bounded every sheet, while the inspection goes on scanning the sheets.
+    inspection has bounded every sheet, while the inspection goes on scanning the sheets, and
+    then ``meanwhile`` runs (work that does not need the values).
     """
     path = Path(path)
     reading = _Reading(path)
     big = path.is_file() and path.stat().st_size >= OVERLAP_FROM
     try:
         inspection = inspect(path, reading.start if big else None)  # InputError: not safe
+        if reading.started and meanwhile is not None:
+            meanwhile()
     finally:
         reading.join()  # never leave a parser running on a file that was refused
     if not reading.started:

@@ -91,7 +91,7 @@ def test_an_unexpected_exception_becomes_an_internal_rejection(tmp_path, cement,
     path = tmp_path / "p.xlsx"
     write_plant_workbook(cement, path, "zh", {"id": "X"}, *plant_values(cement, _rng()))
 
-    def boom(_path):
+    def boom(_path, _meanwhile=None):
         raise RuntimeError("simulated defect")
 
     monkeypatch.setattr(cpscore.workbook, "open_workbook", boom)
