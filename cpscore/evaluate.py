@@ -123,7 +123,7 @@ def evaluate_frame(
     inputs = prepare(system, plants)
     sc = score(system, inputs)
     columns = decision_columns(system, sc)
-    labels = [str(x) for x in plants.index]
+    labels = list(map(str, plants.index.tolist()))
     decisions = decide(system, columns, labels)
     meta = meta or [{"id": label} for label in labels]
     return Evaluation(system, sc, columns, decisions, meta, [[] for _ in labels])
