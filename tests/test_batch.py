@@ -111,6 +111,40 @@ def _rng():
 # -- CLI: exit status and outputs --------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_worker_that_dies_loses_no_plant(folder, cement, serial, monkeypatch):
+    """A reader that kills its worker process (as a crash in a native library would) breaks the
+    pool; the chunks it held are read again file by file, each in a process of its own, and the
+    files that kill that one too are rejected as 'internal'. Every input is still accounted for
+    and the plants read are those of the serial run."""
+    import multiprocessing
+    import time
+
+    from cpscore import batch
+
+    main_pid, real = os.getpid(), batch.read_input
+    victims = {p.name for p in batch.expand_inputs([folder])[:3]}  # the front: a worker's
+
+    def dying(path, system, meanwhile=None):
+        if os.getpid() != main_pid and Path(path).name in victims:
+            os._exit(3)
+        if os.getpid() == main_pid:
+            time.sleep(0.01)  # let the feeder hand the front chunk to a worker
+        return real(path, system, meanwhile)
+
+    monkeypatch.setattr(batch, "read_input", dying)  # inherited by forked workers
+    monkeypatch.setattr(batch, "_context", lambda: multiprocessing.get_context("fork"))
+    result = run_batch(cement, [folder], jobs=2)
+    assert result.inputs == serial.inputs
+    crashed = [r for r in result.rejections if r.kind == "internal"]
+    assert sorted(Path(r.file).name for r in crashed) == sorted(victims)
+    assert {r.errors[0]["found"] for r in crashed} == {"the workbook reader crashed on this file"}
+    ids = {m["id"] for m in serial.evaluation.meta}
+    assert {m["id"] for m in result.evaluation.meta} == ids - {
+        m["id"] for m in serial.evaluation.meta if Path(m["file"]).name in victims
+    }
+
+
 def test_cli_exit_status(tmp_path, folder):
     runner = CliRunner()
     ok = runner.invoke(

@@ -58,6 +58,39 @@ def test_wide_workbook_scores_like_plant_workbooks(tmp_path, cement):
     assert wide.evaluation.meta[0]["row"] == 3  # label row, id row, then plants
 
 
+def test_plant_and_wide_workbooks_in_one_batch(tmp_path, cement):
+    """Plant workbooks and a wide workbook holding the same plants, in one batch: each plant
+    is listed twice with the same class and scores, the later one flagged as a duplicate id;
+    records kept by column (the wide sheet) and as dicts (plant workbooks) read alike through
+    the evaluation's per-plant views."""
+    from cpscore.evaluate import finding_counts, meta_column
+
+    plants = _plants(cement, 6)
+    fact_ids = {f.id for f in cement.facts}
+    for p in plants:
+        meta = {k: p[k] for k in ("id", "name", "period")}
+        facts = {k: v for k, v in p.items() if k in fact_ids}
+        values = {k: v for k, v in p.items() if k not in fact_ids and k not in meta}
+        write_plant_workbook(
+            cement, tmp_path / "one" / f"{p['id']}.xlsx", "zh", meta, facts, values
+        )
+    write_wide_workbook(cement, tmp_path / "wide.xlsx", "zh", plants)
+    got = run_batch(cement, [tmp_path / "one", tmp_path / "wide.xlsx"], jobs=1)
+    ev = got.evaluation
+    assert (ev.n, got.rejections) == (12, [])
+    summary = ev.summary()
+    first, second = summary.iloc[:6], summary.iloc[6:]
+    pd.testing.assert_frame_equal(first, second)
+    assert [m["file"].endswith("wide.xlsx") for m in ev.meta] == [False] * 6 + [True] * 6
+    assert meta_column(ev, "file") == [m["file"] for m in ev.meta]
+    assert meta_column(ev, "row") == [None] * 6 + [3, 4, 5, 6, 7, 8]
+    assert finding_counts(ev).tolist() == [len(f) for f in ev.findings]
+    flagged = [any(f.code == "duplicate_id" for f in ev.findings[i]) for i in range(12)]
+    assert flagged == [False] * 6 + [True] * 6
+    docs = [ev.document(i) for i in range(12)]
+    assert [d["class"] for d in docs[:6]] == [d["class"] for d in docs[6:]]
+
+
 def test_wide_rows_are_rejected_one_by_one(tmp_path, cement):
     plants = _plants(cement, 4)
     plants[1]["clinker_power"] = "abc"
