@@ -11,17 +11,18 @@ Nothing here opens the file for writing, and nothing in a workbook is ever execu
 
 from __future__ import annotations
 
-import contextlib
 import html
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import Finding, InputError, Location
+from .extent import Extent, streamed_extent
 
 # Limits, each far above any real plant or association workbook and far below what hurts.
 MAX_FILE_BYTES = 256 << 20  # a plant workbook is tens of KB; a 100,000-plant wide one ~30 MB
@@ -59,12 +60,6 @@ _FULL_SCAN_MARKERS = (
     (b't="e"', re.compile(rb'\st="e"')),
     (b"<mergeCell", re.compile(rb"<mergeCell[ >]")),
 )
-# No closing quote: a number cut at the end of a streamed piece still counts (see _Extent).
-_ROW_NUMBER = re.compile(rb'<row r="(\d+)')
-_FAR_CELL_ROW = re.compile(rb'<c r="[A-Z]+(\d{6,})')  # rows from 100,000 on
-_LONG_COLUMN = re.compile(rb'<c r="([A-Z]{2,})\d')
-_ONE_LETTER_COLUMN = re.compile(rb'<c r="([A-Z])\d')
-_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
 
 
 @dataclass
@@ -308,7 +303,7 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
             )
             if not streamed:
                 data = _read_member(path, zf, part, xml=True)
-                _extent(path, info, data)
+                _extent(path, info, Extent().feed(data))
             if bounded is None:
                 _scan_sheet(path, zf, info, percent_styles, data)
             inspection.sheets[sheet_name] = info
@@ -549,169 +544,41 @@ def _scan_sheet(
         _full_scan(path, zf, info, percent_styles, data)
 
 
-def _extent(path: Path, info: SheetInfo, data: bytes) -> None:
+def _extent(path: Path, info: SheetInfo, extent: Extent) -> None:
     """The last row and column any cell or row names, within the limits (calamine allocates
     the whole rectangle up to them)."""
-    extent = _Extent()
-    extent.feed(data)
-    extent.finish(path, info)
-
-
-class _Extent:
-    """The extent of a sheet's XML fed whole or in overlapping pieces (:func:`_streamed_extent`).
-
-    Every pattern is a maximum or a first match, so a match seen twice in the overlap counts
-    once; a match longer than the overlap is seen cut, and a cut row number of that length is
-    already far beyond the limits.
-    """
-
-    def __init__(self) -> None:
-        self.max_row = 0
-        self.long: set[bytes] = set()
-        self.short: set[bytes] = set()
-        self.declared: bytes | None = None
-
-    def feed(self, data: bytes) -> None:
-        rows = _ROW_NUMBER.findall(data) + _FAR_CELL_ROW.findall(data)
-        if rows:
-            self.max_row = max(self.max_row, *map(int, rows))
-        self.long.update(_LONG_COLUMN.findall(data))
-        if not self.long:  # one-letter columns matter only in a sheet without longer ones
-            self.short.update(_ONE_LETTER_COLUMN.findall(data))
-        if self.declared is None:
-            found = _DIMENSION.search(data)
-            self.declared = found.group(1) if found else None
-
-    def finish(self, path: Path, info: SheetInfo) -> None:
-        info.max_row = self.max_row
-        if info.max_row > MAX_ROWS:
-            raise _error(
-                "dimensions",
-                path,
-                f"a cell in row {info.max_row}",
-                f"sheets within {MAX_ROWS} rows (delete the far-away cells)",
-                info.name,
-            )
-        info.max_col = max(map(_column_number, self.long or self.short), default=0)
-        if info.max_col > MAX_COLS or info.max_row * info.max_col > MAX_CELLS:
-            raise _error(
-                "dimensions",
-                path,
-                f"a {info.max_row} × {info.max_col} sheet",
-                f"sheets within {MAX_COLS} columns and {MAX_CELLS} cells (delete the far-away cells)",
-                info.name,
-            )
-        info.declared = self.declared.decode() if self.declared else ""
-
-
-def _column_number(letters: bytes) -> int:
-    """b'AB' -> 28; any number of letters (a hostile file may write more than Excel's three)."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
+    info.max_row, info.max_col, info.declared = extent.max_row, extent.max_col, extent.declared
+    if info.max_row > MAX_ROWS:
+        raise _error(
+            "dimensions",
+            path,
+            f"a cell in row {info.max_row}",
+            f"sheets within {MAX_ROWS} rows (delete the far-away cells)",
+            info.name,
+        )
+    if info.max_col > MAX_COLS or info.max_row * info.max_col > MAX_CELLS:
+        raise _error(
+            "dimensions",
+            path,
+            f"a {info.max_row} × {info.max_col} sheet",
+            f"sheets within {MAX_COLS} columns and {MAX_CELLS} cells (delete the far-away cells)",
+            info.name,
+        )
 
 
 STREAM_EXTENT_FROM = 8 << 20  # bytes of sheet XML from which its extent is found streaming
-_PIECE = 16 << 20  # large: each call inflates without the GIL, each return waits for it
-_OVERLAP = 4096
-_SLICE = 1 << 20
-_MARKUP_DECLARATION = re.compile(rb"<!")  # DTD, entity, comment or CDATA: Office writes none
 
 
 def _streamed_extent(path: Path, zf: zipfile.ZipFile, info: SheetInfo) -> bool:
-    """The extent of a large sheet, decompressed in a thread (zlib releases the GIL) while the
-    patterns run here on overlapping pieces; nothing of the XML is kept. False (nothing found)
-    when the sheet holds a markup declaration, which only the whole-part check judges."""
-    import queue
-    import threading
-
-    pieces: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def inflate() -> None:
-        try:
-            for piece in _inflated(path, zf.getinfo(info.part)):
-                pieces.put(piece)
-                if stop.is_set():
-                    break
-            pieces.put(None)
-        except BaseException as e:  # raised again below, in the inspecting thread
-            pieces.put(e)
-
-    worker = threading.Thread(target=inflate, name="cpscore-inflate", daemon=True)
-    worker.start()
-    extent, tail, clean = _Extent(), b"", True
+    """A large sheet's extent from its XML streamed (cpscore.extent); False when only the whole
+    part can be judged (it holds a markup declaration)."""
     try:
-        while (got := pieces.get()) is not None:
-            if isinstance(got, InputError):
-                raise got
-            if isinstance(got, BaseException):
-                raise _corrupt(path, info.part, got)  # type: ignore[arg-type]
-            buffer = tail + got
-            if _MARKUP_DECLARATION.search(buffer):
-                clean = False
-                break
-            # Short calls: a regex holds the GIL to its end, and the inflating thread needs it
-            # for a moment between pieces.
-            for k in range(0, len(buffer), _SLICE):
-                extent.feed(buffer[k : k + _SLICE + _OVERLAP])
-            tail = buffer[-_OVERLAP:]
-    finally:
-        stop.set()
-        while worker.is_alive():  # let the worker see the stop, or finish its put
-            with contextlib.suppress(queue.Empty):
-                pieces.get(timeout=0.05)
-    if clean:
-        extent.finish(path, info)
-    return clean
-
-
-def _inflated(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """A deflated part, a piece at a time, straight from the file: zlib inflates a whole piece
-    per call without the GIL (zipfile's reader holds it for every 64 KB). As zipfile does, it
-    stops at the declared size and checks the CRC, so a lying part is refused the same way."""
-    import struct
-    import zlib
-
-    with path.open("rb") as fh:
-        fh.seek(info.header_offset)
-        header = fh.read(30)
-        if len(header) < 30 or header[:4] != ZIP_MAGIC:
-            raise _corrupt(
-                path, info.filename, zipfile.BadZipFile("Bad magic number for file header")
-            )
-        name_len, extra_len = struct.unpack("<HH", header[26:30])
-        fh.seek(name_len + extra_len, 1)
-        left, wanted, crc = info.compress_size, info.file_size, 0
-        inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-        pending = b""
-        while wanted > 0 and (left > 0 or pending):
-            if not pending:
-                pending = fh.read(min(left, _PIECE // 4))
-                left -= len(pending)
-                if not pending:
-                    break
-            if inflater is None:
-                piece, pending = pending, b""
-            else:
-                piece = inflater.decompress(pending, min(_PIECE, wanted))
-                pending = inflater.unconsumed_tail
-            piece = piece[:wanted]
-            wanted -= len(piece)
-            crc = zlib.crc32(piece, crc)
-            if piece:
-                yield piece
-        if wanted > 0:
-            raise _corrupt(
-                path,
-                info.filename,
-                EOFError("Compressed file ended before the end-of-stream marker was reached"),
-            )
-        if crc != info.CRC:
-            raise _corrupt(
-                path, info.filename, zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
-            )
+        extent = streamed_extent(path, zf.getinfo(info.part))
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as e:
+        raise _corrupt(path, info.part, e) from None
+    if extent is not None:
+        _extent(path, info, extent)
+    return extent is not None
 
 
 def _full_scan(

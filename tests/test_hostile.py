@@ -199,7 +199,7 @@ def test_reading_while_inspecting_gives_the_same_outcome(monkeypatch):
     (workbook.OVERLAP_FROM), after their extent was found from the XML streamed in pieces
     (safety.STREAM_EXTENT_FROM); forced on for the whole corpus, every file is refused with the
     same error, or read to the same values and findings, as when all runs one step at a time."""
-    from cpscore import safety, workbook
+    from cpscore import extent, safety, workbook
 
     def outcome(path: Path) -> object:
         try:
@@ -213,7 +213,7 @@ def test_reading_while_inspecting_gives_the_same_outcome(monkeypatch):
     apart = [outcome(f) for f in files]
     monkeypatch.setattr(workbook, "OVERLAP_FROM", 0)
     monkeypatch.setattr(safety, "STREAM_EXTENT_FROM", 0)  # every sheet's extent streamed
-    monkeypatch.setattr(safety, "_PIECE", 64)  # in pieces shorter than a row: cut everywhere
+    monkeypatch.setattr(extent, "PIECE", 64)  # in pieces shorter than a row: cut everywhere
     together = [outcome(f) for f in files]
     assert together == apart
     assert sum(isinstance(o, dict) for o in apart) >= 20  # refusals among them
