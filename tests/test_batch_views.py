@@ -32,18 +32,21 @@ def _plants(cement, n: int, seed: int = 5) -> list[dict]:
     return out
 
 
-def test_wide_workbook_scores_like_plant_workbooks(tmp_path, cement):
-    plants = _plants(cement, 12)
-    plants[3]["clinker_coal"] = "0.1 tce/t"  # converted the same way in both forms
-    plants[4]["waste_share"] = "25%"
+def _write_plant_workbooks(cement, plants, folder):
+    """Each plant of a wide workbook's rows as a plant workbook of its own."""
     fact_ids = {f.id for f in cement.facts}
     for p in plants:
         meta = {k: p[k] for k in ("id", "name", "period")}
         facts = {k: v for k, v in p.items() if k in fact_ids}
         values = {k: v for k, v in p.items() if k not in fact_ids and k not in meta}
-        write_plant_workbook(
-            cement, tmp_path / "one" / f"{p['id']}.xlsx", "zh", meta, facts, values
-        )
+        write_plant_workbook(cement, folder / f"{p['id']}.xlsx", "zh", meta, facts, values)
+
+
+def test_wide_workbook_scores_like_plant_workbooks(tmp_path, cement):
+    plants = _plants(cement, 12)
+    plants[3]["clinker_coal"] = "0.1 tce/t"  # converted the same way in both forms
+    plants[4]["waste_share"] = "25%"
+    _write_plant_workbooks(cement, plants, tmp_path / "one")
     write_wide_workbook(cement, tmp_path / "wide.xlsx", "zh", plants)
     per_plant = run_batch(cement, [tmp_path / "one"], jobs=1)
     wide = run_batch(cement, [tmp_path / "wide.xlsx"], jobs=1)
@@ -66,14 +69,7 @@ def test_plant_and_wide_workbooks_in_one_batch(tmp_path, cement):
     from cpscore.evaluate import finding_counts, meta_column
 
     plants = _plants(cement, 6)
-    fact_ids = {f.id for f in cement.facts}
-    for p in plants:
-        meta = {k: p[k] for k in ("id", "name", "period")}
-        facts = {k: v for k, v in p.items() if k in fact_ids}
-        values = {k: v for k, v in p.items() if k not in fact_ids and k not in meta}
-        write_plant_workbook(
-            cement, tmp_path / "one" / f"{p['id']}.xlsx", "zh", meta, facts, values
-        )
+    _write_plant_workbooks(cement, plants, tmp_path / "one")
     write_wide_workbook(cement, tmp_path / "wide.xlsx", "zh", plants)
     got = run_batch(cement, [tmp_path / "one", tmp_path / "wide.xlsx"], jobs=1)
     ev = got.evaluation
