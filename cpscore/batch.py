@@ -221,10 +221,15 @@ def _context() -> Any:
 
 
 def _read_isolated(path: Path, system: System) -> FileResult:
-    """Re-read one file in a process of its own after a worker died (e.g. a crash in a reader)."""
+    """Re-read one file in a process of its own after a worker died (e.g. a crash in a reader),
+    or here when no process can be started at all."""
     try:
         with ProcessPoolExecutor(1, _context(), _init_worker, (system,)) as ex:
-            return ex.submit(_read_in_worker, str(path)).result()
+            future = ex.submit(_read_in_worker, str(path))
+    except OSError:  # no process could be started (a sandbox, a process limit)
+        return read_input(path, system)
+    try:
+        return future.result()
     except BrokenProcessPool:
         return FileResult(rejections=[_internal(path, "the workbook reader crashed on this file")])
 
@@ -307,8 +312,8 @@ class _Chunks:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     self.done(running.pop(fut), fut.result())
-        except BrokenProcessPool:
-            return  # chunks left without a result are read again, isolated
+        except (BrokenProcessPool, OSError):
+            return  # a worker died, or none could start: chunks left are read again, isolated
 
 
 # -- the batch -------------------------------------------------------------------------------

@@ -145,6 +145,25 @@ def test_a_worker_that_dies_loses_no_plant(folder, cement, serial, monkeypatch):
     }
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_no_worker_process_can_start(folder, cement, serial, monkeypatch):
+    """Where no process can be started (a sandbox, a process limit), a parallel batch reads
+    every file in this process instead, with the serial result."""
+    import multiprocessing
+
+    from cpscore import batch
+
+    class NoProcesses(type(multiprocessing.get_context("spawn"))):
+        def Process(self, *args, **kwargs):  # multiprocessing's name
+            raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(batch, "_context", lambda: NoProcesses())
+    got = run_batch(cement, [folder], jobs=2)
+    pd_a, pd_b = _summary(got), _summary(serial)
+    assert pd_a.equals(pd_b)
+    assert [r.as_dict() for r in got.rejections] == [r.as_dict() for r in serial.rejections]
+
+
 def test_cli_exit_status(tmp_path, folder):
     runner = CliRunner()
     ok = runner.invoke(
