@@ -27,18 +27,19 @@ def canonical_level(text: str, level_ids: list[str]) -> str | None:
     return None
 
 
-def _blank(v: object) -> bool:
+def is_blank(v: object) -> bool:
+    """None, NaN or text of whitespace only: no value."""
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
 
 
-def _is_bool(v: object) -> bool:
+def is_bool(v: object) -> bool:
     return isinstance(v, bool | np.bool_)
 
 
-def _as_bool(v: object) -> bool | None:
-    if _is_bool(v):
+def as_bool(v: object) -> bool | None:
+    if is_bool(v):
         return bool(v)
-    if _blank(v):
+    if is_blank(v):
         return None
     s = str(v).strip().lower()
     if s in YES:

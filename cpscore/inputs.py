@@ -21,9 +21,9 @@ from .answers import (
     NOT_APPLICABLE,
     ROMAN,
     YES,
-    _as_bool,
-    _blank,
-    _is_bool,
+    as_bool,
+    is_blank,
+    is_bool,
 )
 from .model import System
 
@@ -69,10 +69,10 @@ def fact_arrays(system: System, frame: pd.DataFrame) -> dict[str, np.ndarray]:
         if f.type == "number":
             out[f.id] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
         elif f.type == "boolean":
-            out[f.id] = map_distinct(col, _as_bool, None, object)
+            out[f.id] = map_distinct(col, as_bool, None, object)
         else:
             out[f.id] = map_distinct(
-                col, lambda v: None if _blank(v) else str(v).strip(), None, object
+                col, lambda v: None if is_blank(v) else str(v).strip(), None, object
             )
     return out
 
@@ -90,7 +90,7 @@ def _answer_codes(level_ids: list[str], yes_no: bool) -> dict[str, int]:
 
 def _answer_text(v: object) -> object:
     """1.0 -> '1': a numeric column with a blank is float, and must read like its integers."""
-    if isinstance(v, int | float | np.integer | np.floating) and not _is_bool(v):
+    if isinstance(v, int | float | np.integer | np.floating) and not is_bool(v):
         x = float(v)
         if np.isfinite(x) and x.is_integer():
             return str(int(x))
@@ -107,7 +107,7 @@ def _qualitative_answers(col: pd.Series, answer: str, level_ids: list[str]) -> n
     codes = _answer_codes(level_ids, answer == "yes_no")
 
     def code(v: Any) -> int:
-        if _is_bool(v):
+        if is_bool(v):
             return 0 if v else L
         t = str(_answer_text(v)).strip()
         for k, r in ROMAN.items():

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import units
+from .answers import is_blank
 from .errors import Location
 from .model import System
 from .plant_rows import MissingCells
@@ -132,7 +133,7 @@ class ColumnReading:
         ok = np.ones(m + 1, dtype=bool)
         value = np.full(m + 1, None, dtype=object)
         for k, v in enumerate(distinct):
-            blank[k] = _blank(v)
+            blank[k] = is_blank(v)
             if not blank[k]:
                 ok[k], value[k] = self._cached(col, v)
         return value[codes], blank[codes], ok[codes]
@@ -168,10 +169,6 @@ def _stripped(cells: Sequence[Any]) -> tuple[list[str | None], np.ndarray]:
     return text.tolist(), blank
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
 def _transposed(body: list[list[Any]], width: int) -> list[Sequence[Any]]:
     """The first ``width`` columns of the rows (calamine's rows are all as wide as the sheet)."""
     if body and min(map(len, body)) >= width:
@@ -203,7 +200,7 @@ def _numbers(
         blank = np.zeros(n, dtype=bool)
         number = np.zeros(n, dtype=bool)
         for k, v in enumerate(cells):
-            if _blank(v):
+            if is_blank(v):
                 blank[k] = True
             elif is_real(v):
                 try:

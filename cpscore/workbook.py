@@ -307,9 +307,9 @@ class _Reader:
                 return
             self.row[f.id] = p.value
         elif f.type == "boolean":
-            from .answers import _as_bool
+            from .answers import as_bool
 
-            b = _as_bool(value)
+            b = as_bool(value)
             if b is None:
                 self.error("bad_fact", loc, f"{value!r} for {f.name.zh}", "是/否 (yes/no)")
             self.row[f.id] = b
@@ -583,7 +583,7 @@ class _Reader:
         return result
 
     def answer(self, ind: Indicator, cell: Any, loc: Location) -> None:
-        from .answers import NONE_MET, NOT_APPLICABLE, _as_bool
+        from .answers import NONE_MET, NOT_APPLICABLE, as_bool
 
         if cell is None:
             self.note(
@@ -599,7 +599,7 @@ class _Reader:
             self.row[ind.id] = "n/a"
             return
         if ind.answer == "yes_no":
-            b = _as_bool(cell)
+            b = as_bool(cell)
             if b is not None:
                 self.row[ind.id] = "yes" if b else "no"
                 return

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..answers import is_blank
 from ..errors import CpscoreError, InputError, Location, SystemFileError
 from ..values import cell_ref, parse_number
 from . import table_layout as L
@@ -103,10 +104,6 @@ def _open(path: Path) -> Any:
 
 def _rows(book: Any, name: str) -> list[list[Any]]:
     return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
 
 
 def _text(v: Any) -> str:
@@ -199,7 +196,7 @@ def read_metadata(book: Any, sheet: str) -> tuple[dict[str, tuple[Any, str]], li
     out: dict[str, tuple[Any, str]] = {}
     issues: list[CellIssue] = []
     for r, row in enumerate(_rows(book, sheet)):
-        if len(row) < 2 or _blank(row[0]):
+        if len(row) < 2 or is_blank(row[0]):
             continue
         raw_key = _text(row[0])
         key = L.META_ALIASES.get(raw_key, raw_key)
@@ -241,7 +238,7 @@ def _meta_value(key: str, value: Any) -> tuple[Any, str]:
         if isinstance(value, int | float):
             return (int(value) if float(value).is_integer() else value), ""
         return None, "not a number"
-    if key == "source.announcement" and _blank(value):
+    if key == "source.announcement" and is_blank(value):
         return None, ""
     return _text(value), ""
 
@@ -278,10 +275,10 @@ def _resolve_dittos(
     for r in range(start, len(rows)):
         row = rows[r]
         cells = {k: (row[c] if c < len(row) else None) for k, c in cols.items()}
-        if all(_blank(v) for v in cells.values()):
+        if all(is_blank(v) for v in cells.values()):
             continue
-        first = next((_text(v) for v in row if not _blank(v)), "")
-        if _blank(cells.get("name")) and _FOOTNOTE.match(first):
+        first = next((_text(v) for v in row if not is_blank(v)), "")
+        if is_blank(cells.get("name")) and _FOOTNOTE.match(first):
             break  # footnotes below the table
         for k, v in cells.items():
             if isinstance(v, str) and v.strip() in DITTO_MARKS:
@@ -300,7 +297,7 @@ def _resolve_dittos(
 
 
 def _json_cell(b: _Builder, r: int, key: str, value: Any, want: type) -> Any:
-    if _blank(value):
+    if is_blank(value):
         return None
     try:
         data = json.loads(value) if isinstance(value, str) else value
@@ -372,7 +369,7 @@ def _indicator(
     if name[:1] in "*＊" or name[-1:] in "*＊":
         limiting = True
         name = name.strip("*＊ ")
-    if "limiting" in b.cols and not _blank(row.get("limiting")):
+    if "limiting" in b.cols and not is_blank(row.get("limiting")):
         limiting = _yes(b, r, "limiting", row.get("limiting")) or limiting
     ind: dict[str, Any] = {"id": _text(row.get("id")) or f"g{gi + 1}_i{ii + 1}", "zh": name}
     if en := _text(row.get("en")):
@@ -385,7 +382,7 @@ def _indicator(
         unit = ""
     b.cells[ptr + "/unit"] = b.ref(r, "unit")
     weight_cell = row.get("weight")
-    if not _blank(weight_cell) or "weight_set" not in extra:
+    if not is_blank(weight_cell) or "weight_set" not in extra:
         weight = _weight(b, r, "weight", weight_cell)
         if weight is not None:
             ind["weight"] = weight
@@ -402,7 +399,7 @@ def _indicator(
     readings = {
         lv: parse_benchmark(v, unit, name, b.variables)
         for lv, v in cells.items()
-        if not _blank(v) and _text(v) not in ("—", "-", "/", "——", "–")
+        if not is_blank(v) and _text(v) not in ("—", "-", "/", "——", "–")
     }
     if kind is None:
         read_ok = [lv for lv, x in readings.items() if x.ok]
@@ -438,7 +435,7 @@ def _indicator(
             ind["direction"] = L.DIRECTIONS.get(text.lower(), text)
         reqs = {}
         for lv, v in cells.items():
-            if not _blank(v) and _text(v) not in ("—", "-", "/", "——", "–"):
+            if not is_blank(v) and _text(v) not in ("—", "-", "/", "——", "–"):
                 reqs[lv] = {"zh": _text(v)}
                 b.cells[f"{ptr}/requirements/{lv}"] = b.ref(r, f"level:{lv}")
         ind["requirements"] = reqs
@@ -567,7 +564,7 @@ def _groups(b: _Builder, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             g = groups[-1]
             w = row.get("group_weight")
-            if not _blank(w) and parse_number(w).value != parse_number(g["_weight_cell"]).value:
+            if not is_blank(w) and parse_number(w).value != parse_number(g["_weight_cell"]).value:
                 b.problem(
                     r,
                     "group_weight",
@@ -634,7 +631,7 @@ def import_table(
         if key not in entries:
             continue
         raw, where = entries[key]
-        if _blank(raw) and key not in ("effective", "source.announcement"):
+        if is_blank(raw) and key not in ("effective", "source.announcement"):
             continue
         value, problem = _meta_value(key, raw)
         sheet_name, cell = (meta_sheet or "", where) if not where.startswith("--") else (where, "")
