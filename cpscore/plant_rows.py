@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar, overload
 import numpy as np
 
 from .errors import Finding, Location
+from .values import is_real
 from .workbook import PlantRecord
 
 T = TypeVar("T")
@@ -152,27 +153,42 @@ class WideBlock:
         )
         return meta
 
+    def put(self, i: int, rec: PlantRecord) -> None:
+        """Plant i as read cell by cell: its record stands for it instead of the columns."""
+        for key in rec.row.keys() - self.values.keys():
+            self.values[key] = np.full(len(self), None, dtype=object)
+        for key, column in self.values.items():
+            value = rec.row.get(key)
+            if column.dtype.kind == "f" and not is_real(value):
+                if value is not None:  # e.g. 'n/a' in a number column: kept as read
+                    self.values[key] = column = column.astype(object)
+                else:
+                    value = np.nan
+            column[i] = value
+        for key, col in self.meta.items():
+            col[i] = rec.meta.get(key)
+        for m in self.missing:
+            m.mask[i] = False
+        self.slow[i] = rec
+
     def plant_findings(self, i: int) -> list[Finding]:
+        """The sheet's notes, the plant's own cell findings, missing columns, later flags."""
         rec = self.slow.get(i)
         if rec is not None:
-            out = list(rec.findings)
+            own = rec.findings
         else:
             row = int(self.rows[i])
-            out = [
-                *self.notes,
-                *(
-                    Finding(
-                        "missing",
-                        m.message,
-                        m.indicator,
-                        Location(self.file, self.sheet, f"{m.letter}{row}"),
-                    )
-                    for m in self.missing
-                    if m.mask[i]
-                ),
-                *self.absent,
+            own = [
+                Finding(
+                    "missing",
+                    m.message,
+                    m.indicator,
+                    Location(self.file, self.sheet, f"{m.letter}{row}"),
+                )
+                for m in self.missing
+                if m.mask[i]
             ]
-        return out + self.extra.get(i, [])
+        return [*self.notes, *own, *self.absent, *self.extra.get(i, [])]
 
     def meta_column(self, key: str) -> list[Any]:
         shared = {"file": self.file, "sheet": self.sheet, "sha256": self.sha256}
@@ -192,8 +208,8 @@ class WideBlock:
         counts = np.full(len(self), len(self.notes) + len(self.absent), dtype=np.int64)
         for m in self.missing:
             counts += m.mask
-        for i, rec in self.slow.items():
-            counts[i] = len(rec.findings)
+        for i, rec in self.slow.items():  # their masks are cleared (put)
+            counts[i] += len(rec.findings)
         for i, extra in self.extra.items():
             counts[i] += len(extra)
         return counts

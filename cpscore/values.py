@@ -23,6 +23,11 @@ _EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NUL
 _BOUNDS = ("<", ">", "≤", "≥", "<=", ">=", "＜", "＞")
 
 
+def is_real(v: object) -> bool:
+    """An int or float cell (not a yes/no, which Python counts as an int)."""
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A cell read as a value: kind is 'number', 'missing', 'n/a' or 'invalid'."""

@@ -22,7 +22,7 @@ from .outputs import atomic_path
 from .plant_rows import MissingCells, WideBlock
 from .safety import SheetInfo
 from .values import cell_ref, column_letter
-from .wide_columns import ColumnReading, is_real
+from .wide_columns import ColumnReading
 from .workbook import PLANT_KEYS, PlantRecord, _cell, _key, _Reader, sha256_of
 
 WIDE_SHEET = {"zh": "企业指标汇总", "en": "Plants"}
@@ -148,12 +148,9 @@ def read_wide_sheets(
     letters = {
         col.key: column_letter(c) for c, col in header.columns.items() if col.kind == "indicator"
     }
+    sha = sha256_of(path)
     cols = ColumnReading(system, path, header, body, (sheet_info or {}).get(sheet))
     taken = ~cols.blank_row & (cols.ok if fast else False)
-    first_row_of: dict[str, int] = {}
-    for k, pid in enumerate(cols.ids):
-        if pid and not cols.blank_row[k]:
-            first_row_of.setdefault(pid, header.row + 2 + k)
     slow: dict[int, PlantRecord] = {}  # body position -> record
     rejected: list[RowRejection] = []
     for k in np.flatnonzero(~cols.blank_row & ~taken).tolist():
@@ -168,21 +165,22 @@ def read_wide_sheets(
                 "no plant id in a row with data",
                 "a plant id (企业编号) in the first column",
             )
-        elif first_row_of[plant_id] != r + 1:
+        elif cols.first[plant_id] != k:
             reader.error(
                 "duplicate_id",
                 reader.loc(sheet, r, id_col),
                 f"plant id {plant_id!r} again",
-                f"one row per plant (first in row {first_row_of[plant_id]})",
+                f"one row per plant (first in row {header.row + 2 + cols.first[plant_id]})",
             )
         _check_required(reader, system, header, facts, sheet, r, id_col)
         if reader.errors:
             rejected.append(RowRejection(plant_id or None, r + 1, reader.errors))
             continue
-        meta.update(file=str(path), sheet=sheet, row=r + 1, sha256="", columns=letters)
+        meta.update(file=str(path), sheet=sheet, row=r + 1, sha256=sha, columns=letters)
         slow[k] = PlantRecord(meta, reader.row, reader.findings, reader.provenance)
-    keep = np.flatnonzero(taken | np.isin(np.arange(len(body)), list(slow)))
-    sha = sha256_of(path)
+    accepted = taken.copy()
+    accepted[list(slow)] = True
+    keep = np.flatnonzero(accepted)
     notes = [
         Finding(
             "ignored_column",
@@ -218,24 +216,7 @@ def read_wide_sheets(
     )
     position = {k: i for i, k in enumerate(keep.tolist())}
     for k, rec in slow.items():
-        i = position[k]
-        rec.meta["sha256"] = sha
-        rec.findings = [*notes, *rec.findings, *absent]
-        for key in rec.row.keys() - block.values.keys():
-            block.values[key] = np.full(len(keep), None, dtype=object)
-        for key, column in block.values.items():
-            value = rec.row.get(key)
-            if column.dtype.kind == "f" and not is_real(value):
-                if value is not None:  # e.g. 'n/a' in a number column: kept as read
-                    block.values[key] = column = column.astype(object)
-                else:
-                    value = np.nan
-            column[i] = value
-        for key in block.meta:
-            block.meta[key][i] = rec.meta.get(key)
-        for m in block.missing:
-            m.mask[i] = False
-        block.slow[i] = rec
+        block.put(position[k], rec)
     rows[header.row + 1 :] = []  # read: let the cell values go (a national sheet is ~400 MB)
     return block, rejected
 

@@ -21,15 +21,11 @@ from .errors import Location
 from .model import System
 from .plant_rows import MissingCells
 from .safety import SheetInfo, parse_ref
-from .values import column_letter
+from .values import column_letter, is_real
 from .workbook import _is_percent, _Reader
 
 if TYPE_CHECKING:
     from .wide import Column, WideHeader
-
-
-def is_real(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
 
 
 class ColumnReading:
@@ -79,12 +75,13 @@ class ColumnReading:
             elif col.key in required:
                 self.ok &= ~blank
         self.ids: list[str | None] = self.meta["id"]
-        seen: set[str] = set()
-        first = np.zeros(n, dtype=bool)
+        # Each id's first row with data (body position): later rows with it are duplicates.
+        self.first: dict[str, int] = {}
         for k, pid in enumerate(self.ids):
-            if pid and not self.blank_row[k] and pid not in seen:
-                seen.add(pid)
-                first[k] = True
+            if pid and not self.blank_row[k]:
+                self.first.setdefault(pid, k)
+        first = np.zeros(n, dtype=bool)
+        first[list(self.first.values())] = True
         self.ok &= first
         for r, _c in _special_cells(info):
             k = r - header.row - 1
