@@ -64,10 +64,6 @@ class FileResult:
     records: list[PlantRecord | WideBlock] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
 
-    @property
-    def plants(self) -> int:
-        return sum(len(r) if isinstance(r, WideBlock) else 1 for r in self.records)
-
 
 @dataclass
 class BatchResult:

@@ -285,34 +285,7 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
                 )
             )
         percent_styles = _percent_styles(path, zf) if "xl/styles.xml" in names else set()
-        data = b""
-        for sheet_name, part in parts:
-            if part not in names:
-                raise _error(
-                    "corrupt",
-                    path,
-                    f"sheet {sheet_name!r} refers to a missing part {part}",
-                    "a complete .xlsx file; re-save it in Excel or WPS",
-                )
-            info = SheetInfo(sheet_name, part)
-            streamed = (
-                bounded is not None
-                and zf.getinfo(part).file_size >= STREAM_EXTENT_FROM
-                and zf.getinfo(part).compress_type in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED)
-                and _streamed_extent(path, zf, info)
-            )
-            if not streamed:
-                data = _read_member(path, zf, part, xml=True)
-                _extent(path, info, Extent().feed(data))
-            if bounded is None:
-                _scan_sheet(path, zf, info, percent_styles, data)
-            inspection.sheets[sheet_name] = info
-        if bounded is not None:
-            del data
-            bounded()
-            for info in inspection.sheets.values():  # read again: one sheet's XML in memory
-                data = _read_member(path, zf, info.part, xml=True)
-                _scan_sheet(path, zf, info, percent_styles, data)
+        inspection.sheets = _inspect_sheets(path, zf, parts, percent_styles, bounded)
         for sheet_name, info in inspection.sheets.items():
             if info.declared and _absurd_declared(info):
                 inspection.findings.append(
@@ -324,6 +297,54 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
                     )
                 )
         return inspection
+
+
+def _inspect_sheets(
+    path: Path,
+    zf: zipfile.ZipFile,
+    parts: list[tuple[str, str]],
+    percent_styles: set[int],
+    bounded: Callable[[], None] | None,
+) -> dict[str, SheetInfo]:
+    """Every sheet's extent (within the limits), then its formulas, errors, merges and % cells.
+
+    With ``bounded``, it is called between the two steps; a large sheet's extent is then found
+    from its XML streamed, and a large sheet's XML is inflated again for the second step (small
+    sheets' XML is kept), so no large sheet is held in memory while a parser reads the file.
+    """
+    names = set(zf.namelist())
+    sheets: dict[str, SheetInfo] = {}
+    kept: dict[str, bytes] = {}
+    for sheet_name, part in parts:
+        if part not in names:
+            raise _error(
+                "corrupt",
+                path,
+                f"sheet {sheet_name!r} refers to a missing part {part}",
+                "a complete .xlsx file; re-save it in Excel or WPS",
+            )
+        info = sheets[sheet_name] = SheetInfo(sheet_name, part)
+        member = zf.getinfo(part)
+        streamed = (
+            bounded is not None
+            and member.file_size >= STREAM_EXTENT_FROM
+            and member.compress_type in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED)
+            and _streamed_extent(path, zf, info)
+        )
+        if streamed:
+            continue
+        data = _read_member(path, zf, part, xml=True)
+        _extent(path, info, Extent().feed(data))
+        if bounded is None:
+            _scan_sheet(path, zf, info, percent_styles, data)
+        elif len(data) < STREAM_EXTENT_FROM:
+            kept[part] = data
+    if bounded is not None:
+        bounded()
+        for info in sheets.values():
+            data = kept.pop(info.part, None) or _read_member(path, zf, info.part, xml=True)
+            _scan_sheet(path, zf, info, percent_styles, data)
+    return sheets
 
 
 def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
