@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -19,6 +19,7 @@ from .decision import Decision, decide
 from .errors import Finding, InputError, Location
 from .inputs import Inputs, prepare
 from .model import System
+from .plant_rows import PerPlant, as_per_plant, concat
 from .scoring import Scores, score
 
 
@@ -30,9 +31,15 @@ class Evaluation:
     scores: Scores
     columns: dict[str, np.ndarray]  # decision facts, one array per fact
     decisions: list[Decision]
-    # plant id, name, period, source; findings. Lists, or cpscore.plant_rows.PerPlant views.
-    meta: Sequence[dict[str, Any]] = field(default_factory=list)
-    findings: Sequence[list[Finding]] = field(default_factory=list)
+    # Per plant: its record (id, name, period, source …) and the findings of reading it. Lists
+    # are taken as they are; wide sheets make them on demand (cpscore.plant_rows), and whole
+    # columns are asked for with meta.column(key) and findings.counts().
+    meta: PerPlant[dict[str, Any]]
+    findings: PerPlant[list[Finding]]
+
+    def __post_init__(self) -> None:
+        self.meta = as_per_plant(self.meta)
+        self.findings = as_per_plant(self.findings)
 
     @property
     def inputs(self) -> Inputs:
@@ -89,26 +96,6 @@ def decision_columns(system: System, sc: Scores) -> dict[str, np.ndarray]:
     return columns
 
 
-def meta_column(ev: Evaluation, key: str) -> list[Any]:
-    """One field of every plant's record (id, name, file …), None where absent."""
-    column = getattr(ev.meta, "column", None)
-    if column is not None:  # records kept by column (cpscore.plant_rows) answer directly
-        return column(key)
-    if not ev.meta:
-        return [str(x) for x in ev.inputs.index] if key == "id" else [None] * ev.n
-    return [m.get(key) for m in ev.meta]
-
-
-def finding_counts(ev: Evaluation) -> np.ndarray:
-    """Per plant, how many findings (warnings) its reading produced."""
-    counts = getattr(ev.findings, "counts", None)
-    if counts is not None:
-        return counts()
-    if not ev.findings:
-        return np.zeros(ev.n, dtype=np.int64)
-    return np.fromiter(map(len, ev.findings), np.int64, ev.n)
-
-
 def facts_of(columns: dict[str, np.ndarray], i: int) -> dict[str, Any]:
     """The decision facts of plant i as plain Python values (for reasons and blockers)."""
     from .decision import _plain
@@ -117,7 +104,10 @@ def facts_of(columns: dict[str, np.ndarray], i: int) -> dict[str, Any]:
 
 
 def evaluate_frame(
-    system: System, plants: pd.DataFrame, meta: Sequence[dict[str, Any]] | None = None
+    system: System,
+    plants: pd.DataFrame,
+    meta: Sequence[dict[str, Any]] | None = None,
+    findings: Sequence[list[Finding]] | None = None,
 ) -> Evaluation:
     """Score and class every row of ``plants`` (columns: fact ids and indicator ids)."""
     inputs = prepare(system, plants)
@@ -126,7 +116,8 @@ def evaluate_frame(
     labels = list(map(str, plants.index.tolist()))
     decisions = decide(system, columns, labels)
     meta = meta or [{"id": label} for label in labels]
-    return Evaluation(system, sc, columns, decisions, meta, [[] for _ in labels])
+    findings = findings or [[] for _ in labels]
+    return Evaluation(system, sc, columns, decisions, meta, findings)  # type: ignore[arg-type]
 
 
 def evaluate_plant(
@@ -182,7 +173,7 @@ def reason(ev: Evaluation, i: int, lang: str) -> str:
 def evaluate_records(system: System, records: Sequence[Any]) -> Evaluation:
     """Evaluate plants read from workbooks in one pass: :class:`cpscore.workbook.PlantRecord`\\ s
     and the column-kept plants of wide sheets (:class:`cpscore.plant_rows.WideBlock`)."""
-    from .plant_rows import WideBlock, concat
+    from .plant_rows import WideBlock
 
     frames: list[pd.DataFrame] = []
     metas: list[Sequence[Any]] = []
@@ -200,9 +191,7 @@ def evaluate_records(system: System, records: Sequence[Any]) -> Evaluation:
         metas.append([{**r.meta, "provenance": r.provenance} for r in recs])
         findings.append([list(r.findings) for r in recs])
     frame = frames[0] if len(frames) == 1 else pd.concat(frames)
-    ev = evaluate_frame(system, frame, metas[0] if len(metas) == 1 else concat(metas))
-    ev.findings = findings[0] if len(findings) == 1 else concat(findings)
-    return ev
+    return evaluate_frame(system, frame, concat(metas), concat(findings))
 
 
 def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:

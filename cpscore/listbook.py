@@ -138,8 +138,8 @@ def _cell_body(v: Any) -> str:
 def _column_cells(letter: str, rows: list[str], values: list[Any]) -> list[str]:
     """Each value's cell XML in one column ('' for an empty cell, as openpyxl writes none).
 
-    A column of finite numbers is written directly; any other column's text is neutralised
-    (:func:`cell_value`) and escaped once per distinct value: a list repeats its class names.
+    Finite numbers are written as they are; text is neutralised (:func:`cell_value`) and
+    escaped once per distinct value: a list repeats its class names.
     """
     opening = f'<c r="{letter}'
     bodies: dict[str, str] = {}
@@ -165,7 +165,7 @@ def _column_cells(letter: str, rows: list[str], values: list[Any]) -> list[str]:
 def _stream_rows(path: Path, part: str, table: list[list[Any]], first_row: int) -> None:
     """Write the List sheet's data rows straight into its XML part: openpyxl spends ~200 µs a
     row, this ~10 µs. The rows are made a column at a time (:func:`_column_cells`) and written
-    as a stream, a thousand rows at a time, so memory stays flat."""
+    as a stream, _CHUNK rows at a time, so memory stays flat."""
     import zipfile
 
     from openpyxl.utils import get_column_letter

@@ -69,8 +69,17 @@ class PerPlant(Sequence[T], Generic[T]):
         return np.fromiter(map(len, self), np.int64, self._n)  # type: ignore[arg-type]
 
 
+def as_per_plant(items: Sequence[T]) -> PerPlant[T]:
+    """A list (or any sequence) as a :class:`PerPlant`; a PerPlant as it is."""
+    if isinstance(items, PerPlant):
+        return items
+    return PerPlant(len(items), items.__getitem__)
+
+
 def concat(parts: list[Sequence[Any]]) -> PerPlant[Any]:
     """The parts one after another, keeping their whole-column shortcuts."""
+    if len(parts) == 1:
+        return as_per_plant(parts[0])
     starts = np.cumsum([0, *map(len, parts)]).tolist()
 
     def item(i: int) -> Any:
@@ -78,18 +87,12 @@ def concat(parts: list[Sequence[Any]]) -> PerPlant[Any]:
         return parts[k][i - starts[k]]
 
     def column(key: str) -> list[Any]:
-        return [v for p in parts for v in _as_per_plant(p).column(key)]
+        return [v for p in parts for v in as_per_plant(p).column(key)]
 
     def counts() -> np.ndarray:
-        return np.concatenate([_as_per_plant(p).counts() for p in parts] or [np.zeros(0, int)])
+        return np.concatenate([as_per_plant(p).counts() for p in parts] or [np.zeros(0, int)])
 
     return PerPlant(starts[-1], item, column, counts)
-
-
-def _as_per_plant(part: Sequence[Any]) -> PerPlant[Any]:
-    if isinstance(part, PerPlant):
-        return part
-    return PerPlant(len(part), part.__getitem__)
 
 
 @dataclass

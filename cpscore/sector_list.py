@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import units
 from .batch import BatchResult
-from .evaluate import Evaluation, finding_counts, meta_column
+from .evaluate import Evaluation
 from .model import System
 from .plan import ADVANCED_SHARE_TARGET, PlanTarget, target_for
 from .reduction import SectorTotal, advanced_level_index, advanced_rank, potentials, sector_totals
@@ -53,7 +53,7 @@ def rank_score(ev: Evaluation) -> np.ndarray:
 
 def ranking(ev: Evaluation) -> list[int]:
     """Plant indices, best first: class, then index (highest first), then plant id."""
-    ids = pd.factorize(np.array([str(x) for x in meta_column(ev, "id")], object), sort=True)[0]
+    ids = pd.factorize(np.array([str(x) for x in ev.meta.column("id")], object), sort=True)[0]
     return np.lexsort((np.arange(ev.n), ids, -rank_score(ev), ev.class_ranks)).tolist()
 
 
@@ -190,7 +190,7 @@ def _list_rows(out: SectorList, ev: Evaluation) -> None:
     inds, levels = sys.indicators, sys.levels
     order = np.asarray(out.order, dtype=np.int64)
     picks = order.tolist()
-    meta = {k: [col[i] for i in picks] for k, col in ((k, meta_column(ev, k)) for k in WHO)}
+    meta = {k: [col[i] for i in picks] for k, col in ((k, ev.meta.column(k)) for k in WHO)}
     ranks = ev.class_ranks[order]
     blocked = blocking_matrix(ev)[order]
     given, na = ev.inputs.given[order], ev.inputs.not_applicable[order]
@@ -219,7 +219,7 @@ def _list_rows(out: SectorList, ev: Evaluation) -> None:
         _joined(blocked, [ind.name.get(lang) for ind in inds], "、" if lang == "zh" else "; "),
         *values,
         sources,
-        finding_counts(ev)[order].tolist(),
+        ev.findings.counts()[order].tolist(),
     ]
 
 

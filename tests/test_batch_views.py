@@ -66,8 +66,6 @@ def test_plant_and_wide_workbooks_in_one_batch(tmp_path, cement):
     is listed twice with the same class and scores, the later one flagged as a duplicate id;
     records kept by column (the wide sheet) and as dicts (plant workbooks) read alike through
     the evaluation's per-plant views."""
-    from cpscore.evaluate import finding_counts, meta_column
-
     plants = _plants(cement, 6)
     _write_plant_workbooks(cement, plants, tmp_path / "one")
     write_wide_workbook(cement, tmp_path / "wide.xlsx", "zh", plants)
@@ -78,9 +76,9 @@ def test_plant_and_wide_workbooks_in_one_batch(tmp_path, cement):
     first, second = summary.iloc[:6], summary.iloc[6:]
     pd.testing.assert_frame_equal(first, second)
     assert [m["file"].endswith("wide.xlsx") for m in ev.meta] == [False] * 6 + [True] * 6
-    assert meta_column(ev, "file") == [m["file"] for m in ev.meta]
-    assert meta_column(ev, "row") == [None] * 6 + [3, 4, 5, 6, 7, 8]
-    assert finding_counts(ev).tolist() == [len(f) for f in ev.findings]
+    assert ev.meta.column("file") == [m["file"] for m in ev.meta]
+    assert ev.meta.column("row") == [None] * 6 + [3, 4, 5, 6, 7, 8]
+    assert ev.findings.counts().tolist() == [len(f) for f in ev.findings]
     flagged = [any(f.code == "duplicate_id" for f in ev.findings[i]) for i in range(12)]
     assert flagged == [False] * 6 + [True] * 6
     docs = [ev.document(i) for i in range(12)]
