@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import table_layout as L
 from .cells import render
 from .export_table import canonical
 
@@ -31,27 +32,14 @@ _INDICATOR_FIELDS = (
     "formula",
     "benchmark",
 )
-_META_FIELDS = (
-    "id",
-    "sector",
-    "version",
-    "title",
-    "issuer",
-    "source",
-    "effective",
-    "withdrawn",
-    "replaces",
-    "scope",
-    "status",
-    "notice",
-    "method",
-    "composite",
-    "renormalise",
-    "cap",
-    "levels",
-    "below",
-    "facts",
-    "raw_inputs",
+# Metadata compared as a whole per top-level key, in the table's order; rules and cases are
+# compared one by one elsewhere.
+_META_FIELDS = tuple(
+    dict.fromkeys(
+        k.split(".")[0]
+        for k in L.META_KEYS[: L.META_KEYS.index("classification")]
+        if k != "$schema"
+    )
 )
 
 

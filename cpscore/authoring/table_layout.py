@@ -94,19 +94,9 @@ META_KEYS = (
     "vetoes",
     "cases",
 )
+# Metadata written as JSON in its cell: lists and objects (from `levels` on, all of them).
 JSON_META = frozenset(
-    {
-        "source.tables",
-        "replaces",
-        "composite",
-        "levels",
-        "below",
-        "facts",
-        "raw_inputs",
-        "classification",
-        "vetoes",
-        "cases",
-    }
+    {"source.tables", "replaces", "composite", *META_KEYS[META_KEYS.index("levels") :]}
 )
 META_ALIASES = {
     "标题": "title.zh",
