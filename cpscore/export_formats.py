@@ -20,7 +20,7 @@ from .neutralise import cell_value
 from .outputs import write_text
 from .plan import ADVANCED_SHARE_QUOTE, PLAN_TITLE
 from .reduction import advanced_rank
-from .sector_list import SectorList
+from .sector_list import SectorList, label
 
 
 def _csv_cell(v: Any) -> Any:
@@ -29,11 +29,15 @@ def _csv_cell(v: Any) -> Any:
 
 
 def write_csv(sl: SectorList, path: str | Path) -> Path:
+    """The List as CSV. A system that is not official adds a last column with its notice on
+    every row, so no filtered or pasted part of the list loses it."""
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([_csv_cell(c) for c in sl.columns])
+    notice = sl.notice()
+    extra = [] if notice is None else [f"{sl.system.status}: {notice}"]
+    w.writerow([_csv_cell(c) for c in sl.columns] + ([label("notice", sl.lang)] if extra else []))
     for row in sl.rows:
-        w.writerow([_csv_cell(v) for v in row])
+        w.writerow([_csv_cell(v) for v in [*row, *extra]])
     write_text(path, buf.getvalue(), encoding="utf-8-sig")
     return Path(path)
 

@@ -33,6 +33,7 @@ LABELS = {
     "blocking": ("阻碍上一等级的限定性指标", "limiting indicators blocking the next class"),
     "source": ("来源", "source"),
     "warnings": ("提示数", "warnings"),
+    "notice": ("注意（数值非官方）", "notice (numbers not official)"),
 }
 
 

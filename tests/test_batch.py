@@ -22,6 +22,7 @@ from batch_data import (
 from click.testing import CliRunner
 
 from cpscore.batch import read_input, run_batch
+from cpscore.catalog import load
 from cpscore.cli import main
 from cpscore.neutralise import is_formula_like
 from cpscore.template import write_plant_workbook
@@ -268,6 +269,9 @@ def test_csv_has_bom_and_neutralised_formulas(hostile):
     assert names["H3"] == "'@SUM(A1:A9)"
     assert {r[3] for r in rows[1:]} == {"+2025"}  # a plain signed number is not a formula
     assert not any(is_formula_like(cell) for r in rows for cell in r)
+    # cement is illustrative: every row says so, in a last column
+    assert rows[0][-1] == "注意（数值非官方）"
+    assert {r[-1] for r in rows[1:]} == {"illustrative: " + load("cement").notice.zh}
 
 
 def test_list_workbook_has_no_formulas_and_every_sheet(hostile):

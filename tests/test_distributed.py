@@ -54,6 +54,7 @@ def test_dask_equals_pandas_row_for_row(cluster, cement, tmp_path: Path, kind: s
     assert len(got) == len(plants)
     pd.testing.assert_frame_equal(got, want, check_dtype=False, check_index_type=False)
     assert set(got["class"]) >= {"lagging"}
+    assert set(got["status"]) == {"illustrative"}  # every row says the numbers are not official
 
 
 def test_run_writes_output(cluster, cement, tmp_path: Path) -> None:
