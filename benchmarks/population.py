@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpscore.model import System
+from cpscore.system.model import System
 
 MISSING_SHARE = 0.03
 

@@ -54,8 +54,8 @@ def bench_core(sizes: list[int]) -> None:
 
     from benchmarks.population import population
     from benchmarks.zen_model import decision_model
-    from cpscore.catalog import load
-    from cpscore.evaluate import evaluate_frame, evaluate_plant
+    from cpscore.engine.evaluate import evaluate_frame, evaluate_plant
+    from cpscore.system.catalog import load
 
     system = load(SYSTEM)
     k = len(system.indicators)
@@ -123,8 +123,8 @@ def _cli(*args: str) -> list[str]:
 
 def bench_folder(n: int, tmp: Path) -> None:
     from benchmarks.population import population
-    from cpscore.catalog import load
-    from cpscore.template import write_plant_workbook
+    from cpscore.system.catalog import load
+    from cpscore.views.template import write_plant_workbook
 
     system = load(SYSTEM)
     folder = tmp / "plants"
@@ -154,8 +154,8 @@ def bench_folder(n: int, tmp: Path) -> None:
 
 def bench_wide(n: int, tmp: Path) -> None:
     from benchmarks.population import population
-    from cpscore.catalog import load
-    from cpscore.wide import write_wide_workbook
+    from cpscore.read.wide import write_wide_workbook
+    from cpscore.system.catalog import load
 
     system = load(SYSTEM)
     path = tmp / "wide" / "wide.xlsx"
@@ -238,8 +238,8 @@ def bench_startup() -> None:
 
 def bench_growth(sizes: list[int]) -> None:
     from benchmarks.population import population
-    from cpscore.catalog import load
-    from cpscore.evaluate import evaluate_frame
+    from cpscore.engine.evaluate import evaluate_frame
+    from cpscore.system.catalog import load
 
     system = load(SYSTEM)
     per_plant = []

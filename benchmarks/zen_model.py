@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cpscore.model import System
+from cpscore.system.model import System
 
 _OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
@@ -92,6 +92,6 @@ def decision_model(system: System) -> str:
 
 
 def _atoms(cond):
-    from cpscore.conditions import atoms
+    from cpscore.system.conditions import atoms
 
     return atoms(cond)

@@ -8,15 +8,15 @@ __all__ = ["__version__", "evaluate_frame", "evaluate_plant", "load", "load_syst
 def __getattr__(name: str):
     # Lazy re-exports: `cpscore --help` and `cpscore systems` must not import pandas.
     if name in ("evaluate_frame", "evaluate_plant"):
-        from . import evaluate
+        from cpscore.engine import evaluate
 
         return getattr(evaluate, name)
     if name == "load_system":
-        from .loader import load_system
+        from cpscore.system.loader import load_system
 
         return load_system
     if name == "load":
-        from .catalog import load
+        from cpscore.system.catalog import load
 
         return load
     raise AttributeError(name)

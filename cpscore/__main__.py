@@ -1,3 +1,3 @@
-from .cli import main
+from cpscore.cli import main
 
 main(prog_name="cpscore")

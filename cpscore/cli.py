@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from .errors import CpscoreError
+from cpscore.common.errors import CpscoreError
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -70,7 +70,7 @@ def _system_options(f: Any) -> Any:
 
 
 def _load(sector: str | None, system_ref: str | None, as_of: dt.date | None) -> Any:
-    from .catalog import load
+    from cpscore.system.catalog import load
 
     return load(sector, system_ref, as_of)
 
@@ -115,7 +115,7 @@ def evaluate(
 
     Exit 0 when evaluated, 2 on a usage or input error.
     """
-    from .evaluate import evaluate_workbook
+    from cpscore.engine.evaluate import evaluate_workbook
 
     system = _load(sector, system_ref, as_of)
     lang = lang or "zh"
@@ -126,18 +126,18 @@ def evaluate(
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        from .render_text import render
+        from cpscore.views.text import render
 
         render(doc, lang)
 
 
 def _write_output(ev: Any, doc: dict[str, Any], output: str, lang: str) -> None:
-    from .outputs import write_text
+    from cpscore.common.atomic import write_text
 
     if output.lower().endswith(".json"):
         write_text(output, json.dumps(doc, ensure_ascii=False, indent=2))
     elif output.lower().endswith(".xlsx"):
-        from .scorecard import write_scorecard
+        from cpscore.views.scorecard import write_scorecard
 
         write_scorecard(ev, 0, output, lang)
     else:
@@ -152,9 +152,9 @@ def validate(files: tuple[str, ...], bundled: bool) -> None:
 
     Exit 0 when all are valid, 1 otherwise.
     """
-    from .catalog import bundled as bundled_entries
-    from .errors import SystemFileError
-    from .loader import load_system
+    from cpscore.common.errors import SystemFileError
+    from cpscore.system.catalog import bundled as bundled_entries
+    from cpscore.system.loader import load_system
 
     paths = list(files) + ([str(e.path) for e in bundled_entries()] if bundled else [])
     if not paths:
@@ -187,7 +187,7 @@ def validate(files: tuple[str, ...], bundled: bool) -> None:
 )
 def systems(fmt: str, coverage: bool) -> None:
     """List the bundled indicator systems (or, with --coverage, the sector coverage)."""
-    from .catalog import bundled
+    from cpscore.system.catalog import bundled
 
     if coverage:
         _coverage(fmt)
@@ -230,7 +230,7 @@ def systems(fmt: str, coverage: bool) -> None:
 
 
 def _coverage(fmt: str) -> None:
-    from .coverage import markdown, rows
+    from cpscore.system.coverage import markdown, rows
 
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in rows()], ensure_ascii=False, indent=2))
@@ -266,8 +266,8 @@ def _coverage(fmt: str) -> None:
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 def show(system_ref: str, fmt: str, lang: str) -> None:
     """Show a system's indicator table (SYSTEM: bundled id, sector or JSON path)."""
-    from .catalog import bundled
-    from .show import normalised, render_table
+    from cpscore.system.catalog import bundled
+    from cpscore.views.show import normalised, render_table
 
     sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
     system = _load(sector, None if sector else system_ref, None)
@@ -284,13 +284,13 @@ def show(system_ref: str, fmt: str, lang: str) -> None:
 @click.option("--wide", is_flag=True, help="The wide form: one row per plant (for `batch`).")
 def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
     """Write the empty plant data workbook for a sector or system."""
-    from .catalog import bundled
-    from .template import write_plant_workbook
+    from cpscore.system.catalog import bundled
+    from cpscore.views.template import write_plant_workbook
 
     sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
     system = _load(sector, None if sector else system_ref, None)
     if wide:
-        from .wide import write_wide_workbook
+        from cpscore.read.wide import write_wide_workbook
 
         write_wide_workbook(system, output, lang)
     else:
@@ -326,7 +326,7 @@ def import_table_cmd(
     Every cell that cannot be interpreted is listed with its address and no file is written.
     Exit 0 written, 1 cells could not be interpreted, 2 unreadable input or usage error.
     """
-    from .authoring.import_table import TableImportError, import_table, write_system
+    from cpscore.authoring.import_table import TableImportError, import_table, write_system
 
     overrides = {}
     for item in settings:
@@ -374,7 +374,7 @@ def import_table_cmd(
 )
 def export_table_cmd(system_ref: str, output: str) -> None:
     """Write a system (bundled id, sector or JSON path) as the printed table layout (.xlsx)."""
-    from .authoring.export_table import export_table, load_doc
+    from cpscore.authoring.export_table import export_table, load_doc
 
     if not output.lower().endswith(".xlsx"):
         raise click.BadParameter("the output must end in .xlsx", param_hint="-o")
@@ -394,8 +394,8 @@ def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
     Files need to pass the schema only (a draft whose weights do not add up yet can be compared).
     Like diff(1): exit 0 when the systems are the same, 1 when they differ, 2 on error.
     """
-    from .authoring.diff import diff_docs, render_text
-    from .authoring.export_table import load_doc
+    from cpscore.authoring.diff import diff_docs, render_text
+    from cpscore.authoring.export_table import load_doc
 
     d = diff_docs(load_doc(system_a, check=False), load_doc(system_b, check=False))
     if fmt == "json":
@@ -480,14 +480,14 @@ def batch(
             raise click.UsageError(
                 "--engine dask writes one results table (-o); drop --csv/--json/--html/--scorecards"
             )
-        from .distributed import run_on_cluster
+        from cpscore.batch.distributed import run_on_cluster
 
         system = _load(sector, system_ref, as_of)
         rows = run_on_cluster(list(inputs), system, output, scheduler, jobs)
         click.echo(f"scored {rows} plants; wrote {output}", err=True)
         return
-    from .batch import run_batch
-    from .batch_outputs import check_outputs, summary_line, terminal_progress, write_outputs
+    from cpscore.batch.outputs import check_outputs, summary_line, terminal_progress, write_outputs
+    from cpscore.batch.run import run_batch
 
     check_outputs(output, csv_path, jsonl_path, html_path, scorecards)
     system = _load(sector, system_ref, as_of)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cpscore.catalog import load
-from cpscore.template import write_plant_workbook
+from cpscore.system.catalog import load
+from cpscore.views.template import write_plant_workbook
 
 HERE = Path(__file__).resolve().parent
 

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cpscore.model import System
-from cpscore.template import write_plant_workbook
+from cpscore.system.model import System
+from cpscore.views.template import write_plant_workbook
 
 # The broken files and the rejection each must produce: file name -> kind.
 BROKEN = {
@@ -136,7 +136,7 @@ def indicator_row(system: System, indicator_id: str) -> int:
 
 
 def main(argv: list[str]) -> None:
-    from cpscore.catalog import load
+    from cpscore.system.catalog import load
 
     out, n = Path(argv[1]), int(argv[2]) if len(argv) > 2 else 200
     system = load("cement")

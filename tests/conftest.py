@@ -14,20 +14,20 @@ EXAMPLES = ROOT / "examples"
 
 @pytest.fixture(scope="session")
 def cement():
-    from cpscore.loader import load_system
+    from cpscore.system.loader import load_system
 
     return load_system(SYSTEMS / "cement" / "2014-illustrative.json")
 
 
 @pytest.fixture(scope="session")
 def hazardous_waste():
-    from cpscore.loader import load_system
+    from cpscore.system.loader import load_system
 
     return load_system(SYSTEMS / "hazardous-waste-incineration" / "draft-5878b99.json")
 
 
 def _load(path: Path):
-    from cpscore.loader import load_system
+    from cpscore.system.loader import load_system
 
     return load_system(path)
 
@@ -54,6 +54,6 @@ def evaluate_rows(system, rows: dict[str, dict]):
     """Evaluate plants given as {plant id: {column: value}} through the DataFrame path."""
     import pandas as pd
 
-    from cpscore.evaluate import evaluate_frame
+    from cpscore.engine.evaluate import evaluate_frame
 
     return evaluate_frame(system, pd.DataFrame.from_dict(rows, orient="index"))

@@ -208,7 +208,7 @@ def test_options_override_the_metadata_sheet(tmp_path):
 
 
 def test_not_a_table(tmp_path):
-    from cpscore.errors import InputError
+    from cpscore.common.errors import InputError
 
     wb = openpyxl.Workbook()
     wb.active.append(["name", "value"])

@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 from cpscore.authoring.export_table import canonical, export_table
 from cpscore.authoring.import_table import import_table
 from cpscore.cli import main
-from cpscore.loader import load_system
+from cpscore.system.loader import load_system
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_FILES = sorted((ROOT / "indicator_systems").glob("*/*.json"))

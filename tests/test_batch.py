@@ -21,11 +21,11 @@ from batch_data import (
 )
 from click.testing import CliRunner
 
-from cpscore.batch import read_input, run_batch
-from cpscore.catalog import load
+from cpscore.batch.run import read_input, run_batch
 from cpscore.cli import main
-from cpscore.neutralise import is_formula_like
-from cpscore.template import write_plant_workbook
+from cpscore.system.catalog import load
+from cpscore.views.neutralise import is_formula_like
+from cpscore.views.template import write_plant_workbook
 
 N_PLANTS = 30
 
@@ -87,7 +87,7 @@ def test_results_do_not_depend_on_jobs(folder, cement, serial):
 
 
 def test_an_unexpected_exception_becomes_an_internal_rejection(tmp_path, cement, monkeypatch):
-    import cpscore.workbook
+    import cpscore.read.workbook
 
     path = tmp_path / "p.xlsx"
     write_plant_workbook(cement, path, "zh", {"id": "X"}, *plant_values(cement, _rng()))
@@ -95,7 +95,7 @@ def test_an_unexpected_exception_becomes_an_internal_rejection(tmp_path, cement,
     def boom(_path, _meanwhile=None):
         raise RuntimeError("simulated defect")
 
-    monkeypatch.setattr(cpscore.workbook, "open_workbook", boom)
+    monkeypatch.setattr(cpscore.read.workbook, "open_workbook", boom)
     got = read_input(path, cement)
     assert got.records == []
     assert [(r.kind, r.errors[0]["found"]) for r in got.rejections] == [
@@ -121,7 +121,7 @@ def test_a_worker_that_dies_loses_no_plant(folder, cement, serial, monkeypatch):
     import multiprocessing
     import time
 
-    from cpscore import batch
+    from cpscore.batch import run as batch
 
     main_pid, real = os.getpid(), batch.read_input
     victims = {p.name for p in batch.expand_inputs([folder])[:3]}  # the front: a worker's
@@ -152,7 +152,7 @@ def test_no_worker_process_can_start(folder, cement, serial, monkeypatch):
     every file in this process instead, with the serial result."""
     import multiprocessing
 
-    from cpscore import batch
+    from cpscore.batch import run as batch
 
     class NoProcesses(type(multiprocessing.get_context("spawn"))):
         def Process(self, *args, **kwargs):  # multiprocessing's name

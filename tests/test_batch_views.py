@@ -11,14 +11,14 @@ import pytest
 from batch_data import plant_values
 from conftest import EXAMPLES
 
-from cpscore.batch import run_batch
-from cpscore.evaluate import evaluate_frame
-from cpscore.neutralise import cell_value
-from cpscore.plan import PLAN_TARGETS, target_for
-from cpscore.reduction import advanced_rank, reduction_potential
-from cpscore.sector_list import build, ranking
-from cpscore.template import write_plant_workbook
-from cpscore.wide import write_wide_workbook
+from cpscore.batch.run import run_batch
+from cpscore.engine.evaluate import evaluate_frame
+from cpscore.engine.reduction import advanced_rank, reduction_potential
+from cpscore.engine.sector_list import build, ranking
+from cpscore.read.wide import write_wide_workbook
+from cpscore.system.plan import PLAN_TARGETS, target_for
+from cpscore.views.neutralise import cell_value
+from cpscore.views.template import write_plant_workbook
 
 # -- wide workbooks ------------------------------------------------------------------------------
 
@@ -118,7 +118,7 @@ def test_empty_wide_template_has_every_column(tmp_path, cement):
     assert (got.inputs, got.exit_code) == (0, 0)  # an empty form holds no plants
     from openpyxl import load_workbook
 
-    from cpscore.batch_outputs import write_outputs
+    from cpscore.batch.outputs import write_outputs
 
     write_outputs(got, tmp_path / "l.xlsx", html_path=tmp_path / "l.html", lang="en")
     lst = load_workbook(tmp_path / "l.xlsx")["List"]
@@ -134,7 +134,7 @@ def _frame(cement, rows: dict[str, dict]) -> pd.DataFrame:
 
 
 def test_ranking_by_class_then_class_score_then_id(cement):
-    from cpscore.evaluate import evaluate_workbook
+    from cpscore.engine.evaluate import evaluate_workbook
 
     ev = evaluate_workbook(str(EXAMPLES / "cement" / "plant-advanced.xlsx"), cement)
     base = {**ev.inputs.facts}
@@ -186,7 +186,7 @@ def test_statistics_of_the_three_examples(cement):
 
 
 def test_reduction_potential_hand_computed(cement):
-    from cpscore.evaluate import evaluate_workbook
+    from cpscore.engine.evaluate import evaluate_workbook
 
     ev = evaluate_workbook(str(EXAMPLES / "cement" / "plant-lagging.xlsx"), cement)
     got = {p["indicator"]: p for p in reduction_potential(ev, 0)}
@@ -208,7 +208,7 @@ def test_sector_reduction_sums_plants_and_sits_beside_the_plan(cement):
         "c": {"plant_type": "clinker_line", "nox_per_tonne": 1.9},  # no output given
         "d": {"plant_type": "clinker_line", "clinker_output_t": 500_000, "nox_per_tonne": 1.0},
     }
-    from cpscore.batch import BatchResult
+    from cpscore.batch.run import BatchResult
 
     ev = evaluate_frame(cement, _frame(cement, plants))
     sl = build(BatchResult(cement, ev, [], []), "zh")
@@ -273,11 +273,11 @@ def test_neutralise(typed, written):
 
 
 def test_scorecards_equal_single_evaluate_runs(tmp_path, cement):
-    scorecard = pytest.importorskip("cpscore.scorecard")
+    scorecard = pytest.importorskip("cpscore.views.scorecard")
     from openpyxl import load_workbook
 
-    from cpscore.batch_outputs import write_outputs
-    from cpscore.evaluate import evaluate_workbook
+    from cpscore.batch.outputs import write_outputs
+    from cpscore.engine.evaluate import evaluate_workbook
 
     src = EXAMPLES / "cement"
     result = run_batch(cement, [src], jobs=1)
@@ -313,8 +313,8 @@ def _is_timestamp(v) -> bool:
 def test_vectorised_blocking_equals_the_per_plant_blockers(which, request):
     """The list's 'limiting indicators blocking the next class' equal each document's blockers."""
     from benchmarks.population import population
-    from cpscore.evaluate import evaluate_frame
-    from cpscore.result import blockers, blocking_limiting
+    from cpscore.engine.evaluate import evaluate_frame
+    from cpscore.engine.result import blockers, blocking_limiting
 
     system = request.getfixturevalue(which)
     ev = evaluate_frame(system, population(system, 400, seed=21))
@@ -335,9 +335,9 @@ def test_fast_wide_path_reports_like_the_cell_by_cell_reader(tmp_path, hazardous
     import math
 
     from benchmarks.population import population
-    from cpscore import wide
-    from cpscore.evaluate import evaluate_records
-    from cpscore.workbook import open_workbook
+    from cpscore.engine.evaluate import evaluate_records
+    from cpscore.read import wide
+    from cpscore.read.workbook import open_workbook
 
     frame = population(hazardous_waste, 60, seed=3)  # 3% missing values and answers
     plants = [
@@ -398,10 +398,10 @@ def test_streamed_list_sheet_equals_the_openpyxl_one(tmp_path, cement, monkeypat
     from openpyxl import load_workbook
 
     from benchmarks.population import population
-    from cpscore import listbook
-    from cpscore.batch import BatchResult
-    from cpscore.evaluate import evaluate_frame
-    from cpscore.sector_list import build
+    from cpscore.batch.run import BatchResult
+    from cpscore.engine.evaluate import evaluate_frame
+    from cpscore.engine.sector_list import build
+    from cpscore.views import listbook
 
     frame = population(cement, 300, seed=8)
     frame.index = ['=HYPERLINK("x")', *frame.index[1:]]  # a plant id that must stay inert

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from conftest import SYSTEMS
 
-from cpscore.catalog import bundled
-from cpscore.evaluate import evaluate_frame
-from cpscore.loader import load_system
+from cpscore.engine.evaluate import evaluate_frame
+from cpscore.system.catalog import bundled
+from cpscore.system.loader import load_system
 
 FILES = sorted(SYSTEMS.glob("*/*.json"))  # one folder per sector (coverage.json sits above them)
 

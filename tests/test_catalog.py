@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import SYSTEMS
 
-from cpscore import catalog
-from cpscore.errors import UsageError
+from cpscore.common.errors import UsageError
+from cpscore.system import catalog
 
 
 def _version(

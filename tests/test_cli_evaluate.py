@@ -54,7 +54,7 @@ def test_evaluate_example_workbook_json(example):
     ("sector", "lang"), [("cement", "zh"), ("hazardous-waste-incineration", "en")]
 )
 def test_text_format_prints_the_notice(sector, lang):
-    from cpscore.catalog import load
+    from cpscore.system.catalog import load
 
     system = load(sector, None, None)
     assert not system.official

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cpscore.catalog import bundled
 from cpscore.cli import main
-from cpscore.coverage import load_coverage, markdown, rows
+from cpscore.system.catalog import bundled
+from cpscore.system.coverage import load_coverage, markdown, rows
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,8 +12,8 @@ pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
 from benchmarks.population import population  # noqa: E402
-from cpscore import distributed as dist  # noqa: E402
-from cpscore.evaluate import score_frame  # noqa: E402
+from cpscore.batch import distributed as dist  # noqa: E402
+from cpscore.engine.evaluate import score_frame  # noqa: E402
 
 
 @pytest.fixture(scope="module")

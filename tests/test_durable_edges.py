@@ -21,9 +21,10 @@ from durable.engine import Host, MessageNotHandledException, MessageObservedExce
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpscore import conditions, decision
-from cpscore.checks import _anchored
-from cpscore.loader import build_system
+from cpscore.engine import decision
+from cpscore.system import conditions
+from cpscore.system.checks import _anchored
+from cpscore.system.loader import build_system
 
 _names = (f"probe_{i}" for i in itertools.count())
 
@@ -148,7 +149,7 @@ def test_memoised_decisions_equal_one_run_per_plant(which, request):
     """Deciding once per rule-equivalent fact combination gives every plant the class (and the
     rule and vetoes) that one durable-rules run per plant gives."""
     from benchmarks.population import population
-    from cpscore.evaluate import decision_columns, evaluate_frame
+    from cpscore.engine.evaluate import decision_columns, evaluate_frame
 
     system = request.getfixturevalue(which)
     ev = evaluate_frame(system, population(system, 600, seed=5))
@@ -203,7 +204,7 @@ def test_nex_anchored_by_a_present_fact_is_safe():
         assert fired == expected
 
 
-# ---- parity: cpscore.conditions.evaluate == durable-rules -------------------------------------
+# ---- parity: cpscore.system.conditions.evaluate == durable-rules -------------------------------------
 
 FACT_TYPES = {"num_a": "number", "num_b": "number", "flag": "boolean", "kind": "enum"}
 KINDS = ["dry", "semi", "wet"]

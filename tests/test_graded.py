@@ -285,8 +285,8 @@ def test_a_variant_keeps_its_own_comparator(tmp_path):
 
     import pandas as pd
 
-    from cpscore.evaluate import evaluate_frame
-    from cpscore.loader import load_system
+    from cpscore.engine.evaluate import evaluate_frame
+    from cpscore.system.loader import load_system
 
     doc = json.loads((SYSTEMS / "cement" / "2014-illustrative.json").read_text(encoding="utf-8"))
     doc["cases"] = []

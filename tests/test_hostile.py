@@ -22,8 +22,8 @@ from click.testing import CliRunner
 from hostile.make_corpus import ROW, Case, build
 
 from cpscore.cli import main
-from cpscore.errors import InputError
-from cpscore.workbook import WorkbookErrors, read_plant_workbook
+from cpscore.common.errors import InputError
+from cpscore.read.workbook import WorkbookErrors, read_plant_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(tempfile.mkdtemp(prefix="cpscore-hostile-"))
@@ -147,7 +147,7 @@ def test_thousands_separators_in_a_fact(cement):
 
 
 def test_missing_value_scores_zero_and_is_not_treated_as_not_applicable(cement):
-    from cpscore.evaluate import evaluate_workbook
+    from cpscore.engine.evaluate import evaluate_workbook
 
     blank = evaluate_workbook(str(CORPUS / "ok-blank.xlsx"), cement).document(0, "en")
     na = evaluate_workbook(str(CORPUS / "ok-na.xlsx"), cement).document(0, "en")
@@ -169,7 +169,7 @@ def test_missing_value_scores_zero_and_is_not_treated_as_not_applicable(cement):
 
 
 def test_strict_is_an_api_parameter(cement):
-    from cpscore.evaluate import evaluate_workbook
+    from cpscore.engine.evaluate import evaluate_workbook
 
     with pytest.raises(InputError) as info:
         evaluate_workbook(str(CORPUS / "ok-dash.xlsx"), cement, strict=True)
@@ -199,7 +199,7 @@ def test_reading_while_inspecting_gives_the_same_outcome(monkeypatch):
     (workbook.OVERLAP_FROM), after their extent was found from the XML streamed in pieces
     (safety.STREAM_EXTENT_FROM); forced on for the whole corpus, every file is refused with the
     same error, or read to the same values and findings, as when all runs one step at a time."""
-    from cpscore import extent, safety, workbook
+    from cpscore.read import extent, safety, workbook
 
     def outcome(path: Path) -> object:
         try:

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpscore.errors import CpscoreError, Location
-from cpscore.loader import build_system
-from cpscore.values import parse_number
-from cpscore.workbook import _Reader
+from cpscore.common.errors import CpscoreError, Location
+from cpscore.read.values import parse_number
+from cpscore.read.workbook import _Reader
+from cpscore.system.loader import build_system
 
 ROOT = Path(__file__).resolve().parent.parent
 CEMENT_DOC = json.loads(
@@ -73,7 +73,7 @@ def test_plain_numbers_read_back_exactly(x):
     pct=st.booleans(),
 )
 def test_reader_value_collects_errors_and_never_raises(cement, cell, unit, pct):
-    from cpscore.safety import SheetInfo
+    from cpscore.read.safety import SheetInfo
 
     info = SheetInfo("指标数据", "xl/worksheets/sheet3.xml")
     if pct:

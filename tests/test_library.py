@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpscore.evaluate import evaluate_frame, evaluate_workbook
-from cpscore.loader import load_system
+from cpscore.engine.evaluate import evaluate_frame, evaluate_workbook
+from cpscore.system.loader import load_system
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_FILES = sorted((ROOT / "indicator_systems").glob("*/*.json"))

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpscore.evaluate import evaluate_frame
-from cpscore.next_class import (
+from cpscore.engine.evaluate import evaluate_frame
+from cpscore.engine.next_class import (
     COUNT_PENALTY,
     Item,
     Option,
@@ -21,7 +21,7 @@ from cpscore.next_class import (
     path_to_next_class,
     solve,
 )
-from cpscore.workbook import read_plant_workbook
+from cpscore.read.workbook import read_plant_workbook
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

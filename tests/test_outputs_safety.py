@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cpscore.neutralise import for_csv, for_html, is_formula_like, set_cell
-from cpscore.outputs import atomic_path, write_text
+from cpscore.common.atomic import atomic_path, write_text
+from cpscore.views.neutralise import for_csv, for_html, is_formula_like, set_cell
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "＝1+1"]
 
@@ -52,7 +52,7 @@ def test_success_replaces_and_has_ordinary_permissions(tmp_path):
 def test_template_writer_failure_keeps_previous_workbook(tmp_path, cement, monkeypatch):
     from openpyxl import Workbook
 
-    from cpscore.template import write_plant_workbook
+    from cpscore.views.template import write_plant_workbook
 
     target = tmp_path / "plant.xlsx"
     write_plant_workbook(cement, target)
@@ -113,7 +113,7 @@ def test_xlsx_cell_keeps_text_exactly_and_is_not_a_formula(tmp_path):
 def test_template_stores_plant_text_as_text(tmp_path, cement):
     from openpyxl import load_workbook
 
-    from cpscore.template import write_plant_workbook
+    from cpscore.views.template import write_plant_workbook
 
     name = '=HYPERLINK("http://evil","click")'
     path = write_plant_workbook(cement, tmp_path / "p.xlsx", meta={"name": name})

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpscore.evaluate import evaluate_frame, evaluate_plant
-from cpscore.loader import build_system
-from cpscore.model import Indicator, System
+from cpscore.engine.evaluate import evaluate_frame, evaluate_plant
+from cpscore.system.loader import build_system
+from cpscore.system.model import Indicator, System
 
 SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -273,8 +273,8 @@ def test_scoring_in_blocks_equals_scoring_at_once(monkeypatch, hazardous_waste):
     import numpy as np
 
     from benchmarks.population import population
-    from cpscore import scoring
-    from cpscore.inputs import prepare
+    from cpscore.engine import scoring
+    from cpscore.read.inputs import prepare
 
     inputs = prepare(hazardous_waste, population(hazardous_waste, 2500, seed=9))
     monkeypatch.setattr(scoring, "CHUNK", 1000)  # three blocks, the last one short

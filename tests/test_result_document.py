@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 from conftest import EXAMPLES, ROOT
 
-from cpscore.catalog import load
-from cpscore.evaluate import evaluate_workbook
+from cpscore.engine.evaluate import evaluate_workbook
+from cpscore.system.catalog import load
 
 SCHEMA = json.loads((ROOT / "schemas" / "result.schema.json").read_text(encoding="utf-8"))
 CASES = json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))

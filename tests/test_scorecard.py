@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cpscore.evaluate import evaluate_workbook
-from cpscore.next_class import path_to_next_class
-from cpscore.scorecard import T, write_scorecard
-from cpscore.template import write_plant_workbook
+from cpscore.engine.evaluate import evaluate_workbook
+from cpscore.engine.next_class import path_to_next_class
+from cpscore.views.scorecard import T, write_scorecard
+from cpscore.views.template import write_plant_workbook
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 WHEN = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)

@@ -8,15 +8,15 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from cpscore.evaluate import evaluate_frame, evaluate_records
-from cpscore.template import (
+from cpscore.engine.evaluate import evaluate_frame, evaluate_records
+from cpscore.read.workbook import read_plant_workbook
+from cpscore.views.template import (
     SHEET_INDICATORS,
     SHEET_PLANT,
     VALUE_COL,
     answer_choices,
     write_plant_workbook,
 )
-from cpscore.workbook import read_plant_workbook
 
 
 @pytest.fixture(params=["zh", "en"])

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 
 from cpscore.cli import main
-from cpscore.errors import SystemFileError
-from cpscore.loader import load_system
+from cpscore.common.errors import SystemFileError
+from cpscore.system.loader import load_system
 
 GOOD = FIXTURES / "systems" / "graded-small.json"
 GOOD_COMPOSITE = FIXTURES / "systems" / "composite-small.json"

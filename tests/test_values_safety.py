@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cpscore.safety import SheetInfo, _is_percent_format, parse_ref
-from cpscore.values import parse_number
+from cpscore.read.safety import SheetInfo, _is_percent_format, parse_ref
+from cpscore.read.values import parse_number
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ def test_wheel_contains_systems_and_schemas(installed: Path) -> None:
         [
             str(python),
             "-c",
-            "from cpscore.resources import systems_dir, schemas_dir; print(systems_dir()); print(schemas_dir())",
+            "from cpscore.system.resources import systems_dir, schemas_dir; print(systems_dir()); print(schemas_dir())",
         ],
         check=True,
         capture_output=True,

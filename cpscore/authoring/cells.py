@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import expressions
+from cpscore.system import expressions
 
 # Marks a person types for "no benchmark at this level".
 EMPTY_MARKS = frozenset({"", "—", "——", "-", "–", "/", "／", "无", "不设", "n/a"})

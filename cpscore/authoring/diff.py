@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import table_layout as L
+from cpscore.authoring import table_layout as L
+
 from .cells import render
 from .export_table import canonical
 

@@ -12,9 +12,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from ..outputs import atomic_path
-from . import table_layout as L
+from cpscore.authoring import table_layout as L
+from cpscore.common.atomic import atomic_path
+from cpscore.common.errors import UsageError
+
 from .cells import parse_benchmark, render
 
 # Indicator keys shown in their own columns; the rest go to the `extra` JSON column.
@@ -253,8 +254,8 @@ def canonical(doc: Any) -> Any:
 def load_doc(ref: str | Path, check: bool = True) -> dict[str, Any]:
     """The raw document of a system (bundled id, sector or path), schema-validated; with
     ``check`` also semantically checked (diff compares drafts that may not add up yet)."""
-    from ..catalog import bundled, resolve
-    from ..loader import load_system
+    from cpscore.system.catalog import bundled, resolve
+    from cpscore.system.loader import load_system
 
     ref = str(ref)
     sector = ref if any(e.sector == ref for e in bundled()) else None

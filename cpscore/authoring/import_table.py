@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..answers import is_blank
-from ..errors import CpscoreError, InputError, Location, SystemFileError
-from ..values import cell_ref, parse_number
-from . import table_layout as L
+from cpscore.authoring import table_layout as L
+from cpscore.common.errors import CpscoreError, InputError, Location, SystemFileError
+from cpscore.read.answers import is_blank
+from cpscore.read.values import cell_ref, parse_number
+
 from .cells import DITTO_MARKS, looks_like_benchmark, normalise_text, parse_benchmark, render
 
 _SAME_LEVEL = re.compile(r"^同(I{1,3}|IV|V)级(要求|基准值)?$")
@@ -721,7 +722,7 @@ def validation_problems(
     doc: dict[str, Any], path: str, cells: dict[str, str], sheet: str
 ) -> list[CellIssue]:
     """Schema and semantic problems of the built document, located at their cells."""
-    from ..loader import build_system
+    from cpscore.system.loader import build_system
 
     try:
         build_system(doc, path, "")
@@ -746,6 +747,6 @@ def _cell_for(pointer: str, cells: dict[str, str], sheet: str) -> str:
 
 
 def write_system(doc: dict[str, Any], target: str | Path) -> None:
-    from ..outputs import write_text
+    from cpscore.common.atomic import write_text
 
     write_text(target, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")

@@ -48,8 +48,8 @@ class Case:
 
 
 def _cement(path: Path, values: dict | None = None, facts: dict | None = None) -> Path:
-    from cpscore.catalog import load
-    from cpscore.template import write_plant_workbook
+    from cpscore.system.catalog import load
+    from cpscore.views.template import write_plant_workbook
 
     write_plant_workbook(
         load("cement"),
@@ -111,7 +111,7 @@ def build(out: Path) -> list[Case]:
     import openpyxl
     from openpyxl.styles import Alignment
 
-    from cpscore.catalog import load
+    from cpscore.system.catalog import load
 
     out.mkdir(parents=True, exist_ok=True)
     ROW.update({ind.id: r for r, ind in enumerate(load("cement").indicators, start=2)})
@@ -261,7 +261,7 @@ def build(out: Path) -> list[Case]:
         kind="duplicate_indicator",
         cell=f"E{len(ROW) + 2}",
     )
-    from cpscore.template import write_plant_workbook
+    from cpscore.views.template import write_plant_workbook
 
     write_plant_workbook(
         load("hazardous-waste-incineration"), out / "other-sector.xlsx", "zh", values=HW_VALUES

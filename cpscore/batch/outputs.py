@@ -1,0 +1,141 @@
+"""Writing a batch's outputs (list workbook, CSV, JSON lines, HTML, scorecards) and its progress bar."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cpscore.common.errors import UsageError
+
+from .run import BatchResult, Progress
+
+if TYPE_CHECKING:  # the list (pandas) is imported when written, not when the CLI starts
+    from cpscore.engine.sector_list import SectorList
+
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))} | {
+    f"LPT{i}" for i in range(1, 10)
+}
+
+
+def check_outputs(
+    output: str,
+    csv_path: str | None,
+    jsonl_path: str | None,
+    html_path: str | None,
+    scorecards: str | None,
+) -> None:
+    """Usage errors found before any work is done."""
+    for path, ext, opt in (
+        (output, ".xlsx", "-o"),
+        (csv_path, ".csv", "--csv"),
+        (jsonl_path, (".jsonl", ".json", ".ndjson"), "--json"),
+        (html_path, (".html", ".htm"), "--html"),
+    ):
+        if path and not path.lower().endswith(ext):
+            want = ext if isinstance(ext, str) else " or ".join(ext)
+            raise UsageError(f"{opt} {path}: the file name must end in {want}")
+    if scorecards:
+        try:
+            import cpscore.views.scorecard  # noqa: F401
+        except ImportError:
+            raise UsageError(
+                "--scorecards needs the Excel scorecard writer (cpscore.views.scorecard), "
+                "which this build does not have"
+            ) from None
+
+
+def scorecard_name(plant_id: Any, taken: set[str]) -> str:
+    """A safe, unique file name for a plant id: 'C/01 厂' -> 'C_01_厂.xlsx'."""
+    stem = re.sub(r"[^\w.\-]+", "_", str(plant_id or "plant")).strip("._") or "plant"
+    stem = stem[:100]
+    if stem.upper() in _RESERVED:
+        stem = f"_{stem}"
+    name, k = f"{stem}.xlsx", 2
+    while name.lower() in taken:
+        name, k = f"{stem}-{k}.xlsx", k + 1
+    taken.add(name.lower())
+    return name
+
+
+def write_scorecards(sl: SectorList, folder: str | Path) -> list[Path]:
+    """One Excel scorecard per evaluated plant, named by its plant id, in list order."""
+    from cpscore.views.scorecard import write_scorecard
+
+    ev = sl.evaluation
+    if ev is None:
+        return []
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    out = []
+    for i in sl.order:
+        path = folder / scorecard_name(ev.meta[i].get("id"), taken)
+        write_scorecard(ev, i, path, sl.lang)
+        out.append(path)
+    return out
+
+
+def write_outputs(
+    result: BatchResult,
+    output: str | Path,
+    csv_path: str | Path | None = None,
+    jsonl_path: str | Path | None = None,
+    html_path: str | Path | None = None,
+    scorecards: str | Path | None = None,
+    lang: str = "zh",
+) -> SectorList:
+    from cpscore.engine.sector_list import build
+    from cpscore.views.export_formats import write_csv, write_html, write_jsonl
+    from cpscore.views.listbook import write_list_workbook
+
+    sl = build(result, lang)
+    write_list_workbook(sl, output)
+    if csv_path:
+        write_csv(sl, csv_path)
+    if jsonl_path:
+        write_jsonl(sl, jsonl_path)
+    if html_path:
+        write_html(sl, html_path)
+    if scorecards:
+        write_scorecards(sl, scorecards)
+    return sl
+
+
+@contextlib.contextmanager
+def terminal_progress(label: str = "reading") -> Iterator[Progress | None]:
+    """A rich progress bar (count, ETA) on a terminal's stderr; nothing when it is not one."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich import progress as rp
+    from rich.console import Console
+
+    with rp.Progress(
+        rp.TextColumn("{task.description}"),
+        rp.BarColumn(),
+        rp.MofNCompleteColumn(),
+        rp.TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tick
+
+
+def summary_line(sl: SectorList) -> str:
+    r = sl.result
+    share = f"{sl.advanced_share * 100:.1f}%" if sl.advanced_share is not None else "-"
+    counts = ", ".join(f"{c.id} {c.count}" for c in sl.classes)
+    return (
+        f"{r.inputs} input plants from {len(r.files)} files: {r.evaluated} evaluated, "
+        f"{len(r.rejections)} rejected. Classes: {counts}. "
+        f"{sl.advanced_level} or better: {share} (plan target ≥ {sl.target * 100:.0f}%)."
+    )

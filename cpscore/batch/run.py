@@ -1,0 +1,360 @@
+"""Batch evaluation: every plant of a sector at once, as associations publish their lists.
+
+Inputs are plant workbooks, folders (searched recursively for .xlsx) and wide workbooks (one row
+per plant). Workbooks are *read* in parallel processes (durable-rules holds the GIL, so never
+threads) into picklable :class:`~cpscore.read.workbook.PlantRecord`\\ s; scoring then runs once,
+vectorised, over all plants in the parent. Every input plant is accounted for: it is evaluated,
+or it is a :class:`Rejection` naming file, sheet, cell and reason. One bad file never stops the
+batch, and the result does not depend on the number of processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cpscore.common.errors import Finding, InputError, Location, UsageError
+from cpscore.read.plant_rows import WideBlock
+from cpscore.read.workbook import PlantRecord, WorkbookErrors
+from cpscore.system.model import System
+
+if TYPE_CHECKING:  # scoring (pandas, durable-rules) is not imported by reading workers
+    from cpscore.engine.evaluate import Evaluation
+
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
+@dataclass
+class Rejection:
+    """One input plant (a workbook, or a row of a wide workbook) that could not be evaluated."""
+
+    file: str
+    errors: list[dict[str, str]]  # InputError.as_dict(): kind, file, sheet, cell, found, expected
+    plant_id: str | None = None
+    row: int | None = None  # the row of a wide workbook
+
+    @property
+    def kind(self) -> str:
+        return self.errors[0]["kind"] if self.errors else "internal"
+
+    @staticmethod
+    def reason_of(error: dict[str, str]) -> str:
+        return f"{error['found']}; expected {error['expected']}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "plant_id": self.plant_id,
+            "row": self.row,
+            "errors": [{**e, "reason": self.reason_of(e)} for e in self.errors],
+        }
+
+
+@dataclass
+class FileResult:
+    """What one input file yielded: plants read and plants rejected."""
+
+    records: list[PlantRecord | WideBlock] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    system: System
+    evaluation: Evaluation | None  # None when no plant could be evaluated
+    rejections: list[Rejection]
+    files: list[str]
+
+    @property
+    def evaluated(self) -> int:
+        return self.evaluation.n if self.evaluation is not None else 0
+
+    @property
+    def inputs(self) -> int:
+        """Input plants: every one is either evaluated or rejected."""
+        return self.evaluated + len(self.rejections)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input plant was evaluated, 1 when some were rejected (and listed)."""
+        return 1 if self.rejections else 0
+
+
+# -- finding the input files -----------------------------------------------------------------
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files as given, folders searched recursively for .xlsx; sorted per folder, no duplicates.
+
+    Excel's lock files (``~$name.xlsx``) and hidden files are skipped. A named path that does not
+    exist is kept: it becomes a rejection, not an abort.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for item in inputs:
+        p = Path(item)
+        found = (
+            sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() == ".xlsx"
+                and not f.name.startswith(("~$", "."))
+            )
+            if p.is_dir()
+            else [p]
+        )
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+# -- reading one file (in a worker process) --------------------------------------------------
+
+
+def _rejection(path: Path, errors: list[InputError], **kw: Any) -> Rejection:
+    return Rejection(str(path), [e.as_dict() for e in errors], **kw)
+
+
+def read_input(
+    path: str | Path, system: System, meanwhile: Callable[[], None] | None = None
+) -> FileResult:
+    """One input file: a plant workbook or a wide workbook. Never raises.
+
+    ``meanwhile`` runs while calamine parses a large file in its thread (see open_workbook).
+    """
+    from cpscore.read.workbook import has_indicator_sheet, open_workbook, plant_from_sheets
+
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise InputError("no_file", Location(str(path)), "no such file", "a workbook (.xlsx)")
+        opened = open_workbook(path, meanwhile)
+        sheets = opened.sheets
+        if has_indicator_sheet(sheets):
+            return FileResult([plant_from_sheets(path, opened, system)])
+        from cpscore.read.wide import find_header, read_wide_sheets
+
+        header = find_header(sheets, system)
+        if header is None:
+            raise InputError(
+                "missing_sheet",
+                Location(str(path)),
+                f"sheets {list(sheets)} with neither an indicator sheet nor a wide table",
+                "a plant workbook (sheet 指标数据 / Indicators) or a wide workbook "
+                "(a header row with 企业编号/id and indicator columns; cpscore template S --wide)",
+            )
+        block, rows = read_wide_sheets(path, sheets, system, header, opened.inspection.sheets)
+        return FileResult(
+            [block] if len(block) else [],
+            [_rejection(path, r.errors, plant_id=r.plant_id, row=r.row) for r in rows],
+        )
+    except WorkbookErrors as e:
+        return FileResult(rejections=[_rejection(path, e.errors)])
+    except InputError as e:
+        return FileResult(rejections=[_rejection(path, [e])])
+    except Exception as e:  # a defect in cpscore or a library: reported, never a traceback
+        return FileResult(rejections=[_internal(path, f"{type(e).__name__}: {e}")])
+
+
+def _internal(path: Path, message: str) -> Rejection:
+    error = InputError(
+        "internal",
+        Location(str(path)),
+        message,
+        "a readable workbook (this is a cpscore defect; please report it with the file)",
+    )
+    return _rejection(path, [error])
+
+
+def import_scoring() -> None:
+    """Import what scores and writes the list (pandas, durable-rules, openpyxl): this process
+    does so while calamine parses a large workbook in its thread, instead of before reading."""
+    import openpyxl.chart  # noqa: F401
+
+
+_WORKER_SYSTEM: System | None = None
+
+
+def _init_worker(system: System) -> None:
+    global _WORKER_SYSTEM
+    _WORKER_SYSTEM = system
+
+
+def _read_in_worker(path: str) -> FileResult:
+    assert _WORKER_SYSTEM is not None
+    return read_input(path, _WORKER_SYSTEM)
+
+
+def _read_chunk_in_worker(paths: list[str]) -> list[FileResult]:
+    return [_read_in_worker(p) for p in paths]
+
+
+def _context() -> Any:
+    # Not fork: the parent may hold durable-rules timer threads, and forking a threaded process
+    # can deadlock. forkserver starts workers from a clean process (spawn where unavailable).
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    # Imported once, not per worker; reading needs neither pandas nor durable-rules, so a
+    # worker is ready in a fraction of the seconds they take to import (wide sheets import
+    # pandas when the first one is read).
+    ctx.set_forkserver_preload(["cpscore.batch.run", "python_calamine"])
+    return ctx
+
+
+def _read_isolated(path: Path, system: System) -> FileResult:
+    """Re-read one file in a process of its own after a worker died (e.g. a crash in a reader),
+    or here when no process can be started at all."""
+    try:
+        with ProcessPoolExecutor(1, _context(), _init_worker, (system,)) as ex:
+            future = ex.submit(_read_in_worker, str(path))
+    except OSError:  # no process could be started (a sandbox, a process limit)
+        return read_input(path, system)
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return FileResult(rejections=[_internal(path, "the workbook reader crashed on this file")])
+
+
+def read_inputs(
+    paths: list[Path], system: System, jobs: int | None = None, progress: Progress | None = None
+) -> list[FileResult]:
+    """Read every file, in parallel when jobs > 1; results in the order of ``paths``.
+
+    Chunks of files are taken from the front for the workers and from the back by this process,
+    until none is left: the time a worker needs to start is spent reading here, not waiting, so
+    a batch is never slower in parallel than in one process.
+    """
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    jobs = max(1, min(jobs, len(paths)))
+    total = len(paths)
+    tick = progress or (lambda _done, _total: None)
+    tick(0, total)
+    if jobs == 1:
+        results = []
+        for k, p in enumerate(paths):
+            results.append(read_input(p, system, import_scoring))
+            tick(k + 1, total)
+        return results
+    size = max(4, min(32, total // (jobs * 32) or 1))
+    chunks = _Chunks([paths[i : i + size] for i in range(0, total, size)], total, tick)
+    # jobs counts this process too: it reads alongside jobs - 1 workers, fed by a thread (so
+    # starting the pool, which takes a moment, does not hold up the reading here).
+    with ProcessPoolExecutor(jobs - 1, _context(), _init_worker, (system,)) as ex:
+        feeder = threading.Thread(target=chunks.feed, args=(ex, jobs), name="cpscore-feed")
+        feeder.start()
+        while (k := chunks.take(back=True)) is not None:
+            chunks.done(k, [read_input(p, system, import_scoring) for p in chunks.paths[k]])
+        feeder.join()
+    results: list[FileResult] = []
+    for k, chunk in enumerate(chunks.paths):
+        got = chunks.got[k]
+        if got is None:  # its worker died (e.g. a crash in a reader): file by file, isolated
+            got = [_read_isolated(p, system) for p in chunk]
+            chunks.done(k, got)
+        results += got
+    return results
+
+
+class _Chunks:
+    """Chunks of paths claimed from either end, and what reading them gave."""
+
+    def __init__(self, paths: list[list[Path]], total: int, tick: Progress):
+        self.paths, self.total, self.tick = paths, total, tick
+        self.got: list[list[FileResult] | None] = [None] * len(paths)
+        self.lo, self.hi, self.read = 0, len(paths), 0
+        self.lock = threading.Lock()
+
+    def take(self, back: bool) -> int | None:
+        with self.lock:
+            if self.lo >= self.hi:
+                return None
+            if back:
+                self.hi -= 1
+                return self.hi
+            self.lo += 1
+            return self.lo - 1
+
+    def done(self, k: int, got: list[FileResult]) -> None:
+        with self.lock:
+            self.got[k] = got
+            self.read += len(got)
+            self.tick(self.read, self.total)
+
+    def feed(self, ex: ProcessPoolExecutor, jobs: int) -> None:
+        """Keep each worker one chunk ahead, from the front, until the chunks run out."""
+        running: dict[Any, int] = {}
+        try:
+            while True:
+                while len(running) < jobs and (k := self.take(back=False)) is not None:
+                    running[ex.submit(_read_chunk_in_worker, [str(p) for p in self.paths[k]])] = k
+                if not running:
+                    return
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    self.done(running.pop(fut), fut.result())
+        except (BrokenProcessPool, OSError):
+            return  # a worker died, or none could start: chunks left are read again, isolated
+
+
+# -- the batch -------------------------------------------------------------------------------
+
+
+def _flag_duplicates(records: list[PlantRecord | WideBlock]) -> None:
+    """A plant id met again in another file (or sheet) is listed each time, and flagged."""
+    first: dict[str, str] = {}
+
+    def flag(pid: str, where: str, file: str) -> Finding | None:
+        earlier = first.setdefault(pid, where)
+        if earlier == where:
+            return None
+        return Finding(
+            "duplicate_id",
+            f"plant id {pid!r} also in {earlier}; both are listed",
+            location=Location(file),
+        )
+
+    for r in records:
+        if isinstance(r, WideBlock):
+            for i, (pid, row) in enumerate(zip(r.ids, r.rows.tolist(), strict=True)):
+                found = flag(str(pid), f"{r.file} row {row}", r.file)
+                if found is not None:
+                    r.extra.setdefault(i, []).append(found)
+            continue
+        row = r.meta.get("row")
+        file = str(r.meta.get("file", ""))
+        found = flag(str(r.meta.get("id")), file + (f" row {row}" if row else ""), file)
+        if found is not None:
+            r.findings.append(found)
+
+
+def run_batch(
+    system: System,
+    inputs: Iterable[str | Path],
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Read, score and class every input plant; rejections listed, never raised."""
+    paths = expand_inputs(inputs)
+    if not paths:
+        raise UsageError("no input workbooks: name .xlsx files or folders that contain some")
+    files = read_inputs(paths, system, jobs, progress)
+    records = [rec for f in files for rec in f.records]
+    rejections = [rej for f in files for rej in f.rejections]
+    _flag_duplicates(records)
+    from cpscore.engine.evaluate import evaluate_records
+
+    evaluation = evaluate_records(system, records) if records else None
+    return BatchResult(system, evaluation, rejections, [str(p) for p in paths])

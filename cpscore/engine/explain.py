@@ -1,0 +1,113 @@
+"""Words for decisions: why a plant got its class, and what blocks the next one.
+
+Reasons are generated from the rule that fired, read with the plant's own numbers, so the reason
+can never disagree with the rule ("II: Y_II = 88.4 ≥ 85 and all 5 limiting indicators meet II").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cpscore.system import conditions
+from cpscore.system.model import Condition, System
+
+_OPS = {"$lt": "<", "$lte": "≤", "$gt": ">", "$gte": "≥", "$neq": "≠", "=": "="}
+_NEGATED = {"$lt": "≥", "$lte": ">", "$gt": "≤", "$gte": "<", "$neq": "=", "=": "≠"}
+ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ"}
+
+
+def level_label(level_id: str, lang: str) -> str:
+    return f"{ROMAN.get(level_id, level_id)}级" if lang == "zh" else f"level {level_id}"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.2f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def number_text(v: Any) -> str:
+    """A value as the views print it: up to 4 decimals, no trailing zeros, '' for none."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def _group_fact(name: str) -> tuple[str, str] | None:
+    for prefix in ("non_limiting", "limiting", "all"):
+        if name.startswith(prefix + "_"):
+            return prefix, name[len(prefix) + 1 :]
+    return None
+
+
+def describe_atom(
+    op: str,
+    name: str,
+    operand: Any,
+    facts: dict[str, Any],
+    context: dict[str, Any],
+    lang: str,
+    holds: bool = True,
+) -> str:
+    """One comparison in words, with the plant's value."""
+    grouped = _group_fact(name)
+    if grouped and isinstance(operand, bool) and op in ("=", "$neq"):
+        prefix, lv = grouped
+        wanted = operand if op == "=" else not operand
+        ok = wanted if holds else not wanted
+        count = context.get(f"{prefix}_count", 0)
+        failing = context.get(f"{name}_failing", [])
+        return _group_words(prefix, lv, ok, count, failing, lang)
+    value = facts.get(name)
+    sym = _OPS[op] if holds else _NEGATED[op]
+    label = context.get("labels", {}).get(name, name)
+    return f"{label} = {_fmt(value)} {sym} {_fmt(operand)}"
+
+
+def _group_words(prefix: str, lv: str, ok: bool, count: int, failing: list[str], lang: str) -> str:
+    lvl = level_label(lv, lang)
+    if lang == "zh":
+        noun = {"limiting": "限定性指标", "non_limiting": "非限定性指标", "all": "指标"}[prefix]
+        if ok:
+            return f"{count}项{noun}均达到{lvl}" if count else f"无适用的{noun}"
+        return f"{noun}未达到{lvl}：{'、'.join(failing)}"
+    noun = {"limiting": "limiting", "non_limiting": "non-limiting", "all": ""}[prefix]
+    noun = f"{noun} indicators".strip()
+    if ok:
+        return f"all {count} {noun} meet {lvl}" if count else f"no {noun} apply"
+    return f"{noun} below {lvl}: {', '.join(failing)}"
+
+
+def describe(cond: Condition, facts: dict[str, Any], context: dict[str, Any], lang: str) -> str:
+    """A satisfied condition in words; for $or only the branches that hold are named."""
+    key, arg = conditions.split(cond)
+    joiner = " 且 " if lang == "zh" else " and "
+    if key == "$and":
+        return joiner.join(describe(c, facts, context, lang) for c in arg)
+    if key == "$or":
+        held = [c for c in arg if holds(c, facts)] or list(arg)
+        return (" 或 " if lang == "zh" else " or ").join(
+            describe(c, facts, context, lang) for c in held
+        )
+    ((op, name, operand),) = conditions.atoms(cond)
+    return describe_atom(op, name, operand, facts, context, lang)
+
+
+def holds(cond: Condition, facts: dict[str, Any]) -> bool:
+    columns = {k: [v] for k, v in facts.items()}
+    return bool(conditions.evaluate(cond, columns, 1)[0])
+
+
+def failing_parts(cond: Condition, facts: dict[str, Any]) -> list[Condition]:
+    """The top-level conjuncts of a rule that a plant does not meet (what blocks that class)."""
+    key, arg = conditions.split(cond)
+    parts = arg if key == "$and" else [cond]
+    return [c for c in parts if not holds(c, facts)]
+
+
+def class_name(system: System, class_id: str, lang: str) -> str:
+    return system.class_by_id(class_id).name.get(lang)

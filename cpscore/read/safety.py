@@ -1,0 +1,671 @@
+"""What a workbook file really is, checked before any spreadsheet parser sees it.
+
+Plant workbooks come from hundreds of firms and occasionally from an attacker. Before calamine
+reads a file, this module decides from its bytes whether it is an .xlsx at all (or a legacy .xls,
+an encrypted workbook, a CSV or some other file), bounds the zip container (member count, sizes,
+compression ratio, unsafe paths), parses every XML part with defusedxml (no DTD, no entities, no
+external references) and scans the sheets for what calamine does not expose: cells far outside
+any plant workbook, formulas without a cached value, percentage number formats and merged cells.
+Nothing here opens the file for writing, and nothing in a workbook is ever executed.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from cpscore.common.errors import Finding, InputError, Location
+
+from .extent import Extent, streamed_extent
+
+# Limits, each far above any real plant or association workbook and far below what hurts.
+MAX_FILE_BYTES = 256 << 20  # a plant workbook is tens of KB; a 100,000-plant wide one ~30 MB
+MAX_MEMBERS = 2_000  # parts in the zip; Excel writes about a dozen, plus one per sheet/image
+MAX_MEMBER_BYTES = 1 << 30  # uncompressed size of one part (a 100,000-plant wide sheet ~160 MB)
+MAX_TOTAL_BYTES = 3 << 29  # uncompressed size of all parts together (1.5 GiB)
+# Spreadsheet XML deflates 5-20x and runs of empty styled cells up to ~60x; bombs reach 1000x+.
+# The ratio only counts for parts large enough to matter (Apache POI uses the same 1:100 rule).
+MAX_RATIO = 100
+RATIO_MIN_BYTES = 1 << 20
+# calamine allocates the dense rectangle A1..last cell; these bound that rectangle. A wide
+# workbook of a whole sector (up to 500,000 plants × 40 columns) fits; larger populations go
+# through parquet/CSV and `batch --engine dask`.
+MAX_ROWS = 500_000
+MAX_COLS = 2_000
+MAX_CELLS = 20_000_000
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SAVE_AS_XLSX = "an .xlsx workbook (in Excel or WPS: File > Save As > Excel Workbook (*.xlsx))"
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+_BUILTIN_PERCENT_FORMATS = frozenset({9, 10})  # '0%' and '0.00%'
+_PARSED_PARTS = re.compile(
+    r"^(?:\[Content_Types\]\.xml|_rels/.*|xl/(?:sharedStrings|styles|workbook)\.xml"
+    r"|xl/_rels/.*|xl/worksheets/.*|xl/chartsheets/.*|xl/tables/.*|docProps/.*)$",
+    re.IGNORECASE,
+)
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# Markers that send a sheet to the full (slower) scan; most plant sheets have none of them.
+# Each is looked for as a plain substring first (fast), then confirmed by its pattern.
+_FULL_SCAN_MARKERS = (
+    (b"<f", re.compile(rb"<f[ >/]")),
+    (b't="e"', re.compile(rb'\st="e"')),
+    (b"<mergeCell", re.compile(rb"<mergeCell[ >]")),
+)
+
+
+@dataclass
+class SheetInfo:
+    """What the sheet XML says beyond cell values: used extent and cells that need care."""
+
+    name: str
+    part: str
+    max_row: int = 0  # 1-based; 0 for an empty sheet
+    max_col: int = 0
+    declared: str = ""  # <dimension ref=...> as written by the producer
+    formulas_without_value: set[str] = field(default_factory=set)  # 'E5'
+    percent_cells: set[str] = field(default_factory=set)  # cells with a % number format
+    error_cells: dict[str, str] = field(default_factory=dict)  # 'E5' -> '#DIV/0!' (calamine: '')
+    merged: list[str] = field(default_factory=list)  # 'E5:E6'
+
+    def merged_range(self, ref: str) -> str | None:
+        """The merged range containing cell ``ref``, if any."""
+        rc = parse_ref(ref)
+        if rc is None:
+            return None
+        for rng in self.merged:
+            a, _, b = rng.partition(":")
+            lo, hi = parse_ref(a), parse_ref(b or a)
+            if lo and hi and lo[0] <= rc[0] <= hi[0] and lo[1] <= rc[1] <= hi[1]:
+                return rng
+        return None
+
+
+@dataclass
+class Inspection:
+    """The result of inspecting one .xlsx file: its sheets and what was noticed."""
+
+    sheets: dict[str, SheetInfo] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def parse_ref(ref: str) -> tuple[int, int] | None:
+    """'E5' -> (5, 5): 1-based row and column."""
+    m = _CELL_REF.match(ref.strip().upper())
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+def _error(kind: str, path: Path, found: str, expected: str, part: str = "") -> InputError:
+    return InputError(kind, Location(str(path), part), found, expected)
+
+
+# -- what kind of file ------------------------------------------------------------------------
+
+
+def inspect(path: str | Path, bounded: Callable[[], None] | None = None) -> Inspection:
+    """Check ``path`` is a safe, readable .xlsx/.xlsm; raises InputError saying what it is instead.
+
+    ``bounded`` is called as soon as the container is checked and every sheet's extent is known
+    to be within the limits: from then on a parser may read the file (its memory is bounded)
+    while the sheets are scanned for formulas, error values, merges and % formats.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as e:
+        raise _error(
+            "no_file", path, f"the file cannot be opened ({e.strerror})", SAVE_AS_XLSX
+        ) from None
+    if size == 0:
+        raise _error("not_a_workbook", path, "an empty file (0 bytes)", SAVE_AS_XLSX)
+    if size > MAX_FILE_BYTES:
+        raise _error(
+            "too_large",
+            path,
+            f"a file of {size / 2**20:.0f} MiB",
+            f"a workbook under {MAX_FILE_BYTES >> 20} MiB",
+        )
+    if head.startswith(OLE2_MAGIC):
+        raise _ole2_error(path)
+    if head.startswith(ZIP_MAGIC):
+        return _inspect_zip(path, bounded)
+    raise _other_file_error(path, head)
+
+
+def _ole2_error(path: Path) -> InputError:
+    """An OLE2 compound file is a legacy .xls, or an OOXML workbook encrypted with a password."""
+    names = _ole2_stream_names(path)
+    if "EncryptionInfo" in names or "EncryptedPackage" in names:
+        return _error(
+            "encrypted",
+            path,
+            "an encrypted (password-protected) workbook",
+            "the workbook without a password to open (Excel: File > Info > Protect Workbook > "
+            "Encrypt with Password, clear it, then save)",
+        )
+    what = "a legacy Excel 97-2003 .xls workbook" if {"Workbook", "Book"} & names else None
+    return _error(
+        "legacy_xls",
+        path,
+        what or "an OLE2 compound document (legacy Office format)",
+        SAVE_AS_XLSX,
+    )
+
+
+def _ole2_stream_names(path: Path) -> set[str]:
+    """Names in the OLE2 directory, found by their 128-byte-aligned directory entries.
+
+    Directory sectors start at 512 (v3) or 4096 (v4) byte boundaries, so every entry sits at a
+    multiple of 128; an entry is a UTF-16LE name (64 bytes) followed by its byte length.
+    """
+    names: set[str] = set()
+    with path.open("rb") as fh:
+        data = fh.read(min(MAX_FILE_BYTES, 8 << 20))
+    for off in range(512, len(data) - 127, 128):
+        n = int.from_bytes(data[off + 64 : off + 66], "little")
+        entry_type = data[off + 66]
+        if 2 <= n <= 64 and n % 2 == 0 and entry_type in (1, 2, 5):
+            raw = data[off : off + n - 2]
+            try:
+                name = raw.decode("utf-16-le")
+            except UnicodeDecodeError:
+                continue
+            if name.isprintable():
+                names.add(name)
+    return names
+
+
+def _other_file_error(path: Path, head: bytes) -> InputError:
+    with path.open("rb") as fh:
+        sample = fh.read(4096)
+    text = _as_text(sample)
+    if text is not None:
+        low = text.lstrip("\ufeff \r\n\t").lower()
+        if low.startswith(("<html", "<!doctype html", "<table")):
+            return _error(
+                "not_a_workbook", path, "an HTML page saved with a spreadsheet name", SAVE_AS_XLSX
+            )
+        if low.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in low:
+            return _error("not_a_workbook", path, "an XML Spreadsheet 2003 file", SAVE_AS_XLSX)
+        lines = [ln for ln in text.splitlines() if ln.strip()][:5]
+        delimited = lines and all(any(d in ln for d in ",;\t") for ln in lines)
+        if delimited or path.suffix.lower() in (".csv", ".tsv", ".txt"):
+            return _error(
+                "csv",
+                path,
+                "a CSV/text file",
+                "the plant workbook (.xlsx) written by `cpscore template`; CSV loses sheets and "
+                "units, so fill the template instead",
+            )
+        return _error("not_a_workbook", path, "a text file", SAVE_AS_XLSX)
+    return _error(
+        "not_a_workbook",
+        path,
+        f"a file starting with bytes {head[:4].hex(' ')} (not a zip-based .xlsx)",
+        SAVE_AS_XLSX,
+    )
+
+
+def _as_text(sample: bytes) -> str | None:
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8-sig", "gb18030"]
+    for enc in encodings:
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            # the sample may end inside a multi-byte character
+            try:
+                text = sample[:-3].decode(enc)
+            except UnicodeDecodeError:
+                continue
+        bad = sum(1 for ch in text if not ch.isprintable() and ch not in "\r\n\t")
+        if bad <= len(text) // 100:
+            return text
+    return None
+
+
+# -- the zip container ------------------------------------------------------------------------
+
+
+def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
+    try:
+        zf = zipfile.ZipFile(path, "r")
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise _error(
+            "corrupt",
+            path,
+            f"a damaged or truncated zip container ({e})",
+            "a complete .xlsx file; copy it again or re-save it in Excel or WPS",
+        ) from None
+    with zf:
+        _check_members(path, zf)
+        names = set(zf.namelist())
+        if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
+            raise _error("not_a_workbook", path, "an OpenDocument spreadsheet (.ods)", SAVE_AS_XLSX)
+        if "[Content_Types].xml" not in names:
+            raise _error(
+                "not_a_workbook", path, "a zip archive that is not an Office file", SAVE_AS_XLSX
+            )
+        if "xl/workbook.xml" not in names:
+            other = "a Word document" if "word/document.xml" in names else None
+            other = other or ("a PowerPoint file" if "ppt/presentation.xml" in names else None)
+            raise _error(
+                "not_a_workbook", path, other or "an Office file without a workbook", SAVE_AS_XLSX
+            )
+        inspection = Inspection()
+        parts = _sheet_parts(path, zf)
+        scanned = {p for _, p in parts} | {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+        # Every part a spreadsheet parser reads is decompressed here, bounded and defused; the
+        # others (comments, drawings, printer settings …) are only bounded by their headers.
+        for name in sorted(n for n in names - scanned if _PARSED_PARTS.match(n)):
+            _read_member(path, zf, name, _xml_kind(name))
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            inspection.findings.append(
+                Finding(
+                    "macros",
+                    "the workbook contains macros (VBA); they were ignored and never executed",
+                    location=Location(str(path)),
+                )
+            )
+        percent_styles = _percent_styles(path, zf) if "xl/styles.xml" in names else set()
+        inspection.sheets = _inspect_sheets(path, zf, parts, percent_styles, bounded)
+        for sheet_name, info in inspection.sheets.items():
+            if info.declared and _absurd_declared(info):
+                inspection.findings.append(
+                    Finding(
+                        "dimension_ignored",
+                        f"the sheet declares the range {info.declared} but its cells end at "
+                        f"{_ref(info.max_row, info.max_col)}; the declared size was ignored",
+                        location=Location(str(path), sheet_name),
+                    )
+                )
+        return inspection
+
+
+def _inspect_sheets(
+    path: Path,
+    zf: zipfile.ZipFile,
+    parts: list[tuple[str, str]],
+    percent_styles: set[int],
+    bounded: Callable[[], None] | None,
+) -> dict[str, SheetInfo]:
+    """Every sheet's extent (within the limits), then its formulas, errors, merges and % cells.
+
+    With ``bounded``, it is called between the two steps; a large sheet's extent is then found
+    from its XML streamed, and a large sheet's XML is inflated again for the second step (small
+    sheets' XML is kept), so no large sheet is held in memory while a parser reads the file.
+    """
+    names = set(zf.namelist())
+    sheets: dict[str, SheetInfo] = {}
+    kept: dict[str, bytes] = {}
+    for sheet_name, part in parts:
+        if part not in names:
+            raise _error(
+                "corrupt",
+                path,
+                f"sheet {sheet_name!r} refers to a missing part {part}",
+                "a complete .xlsx file; re-save it in Excel or WPS",
+            )
+        info = sheets[sheet_name] = SheetInfo(sheet_name, part)
+        member = zf.getinfo(part)
+        streamed = (
+            bounded is not None
+            and member.file_size >= STREAM_EXTENT_FROM
+            and member.compress_type in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED)
+            and _streamed_extent(path, zf, info)
+        )
+        if streamed:
+            continue
+        data = _read_member(path, zf, part, xml=True)
+        _extent(path, info, Extent().feed(data))
+        if bounded is None:
+            _scan_sheet(path, zf, info, percent_styles, data)
+        elif len(data) < STREAM_EXTENT_FROM:
+            kept[part] = data
+    if bounded is not None:
+        bounded()
+        for info in sheets.values():
+            data = kept.pop(info.part, None) or _read_member(path, zf, info.part, xml=True)
+            _scan_sheet(path, zf, info, percent_styles, data)
+    return sheets
+
+
+def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise _error(
+            "zip_bomb",
+            path,
+            f"a zip container with {len(infos)} parts",
+            f"at most {MAX_MEMBERS} parts",
+        )
+    total = 0
+    for info in infos:
+        name = info.filename
+        if name.startswith(("/", "\\")) or ".." in re.split(r"[\\/]", name) or ":" in name:
+            raise _error(
+                "unsafe_zip",
+                path,
+                f"a part with an unsafe path {name!r}",
+                "relative part names inside the workbook",
+            )
+        if info.flag_bits & 0x1:
+            raise _error(
+                "encrypted",
+                path,
+                f"an encrypted zip part {name!r}",
+                "the workbook without a password",
+            )
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise _error(
+                "zip_bomb",
+                path,
+                f"part {name!r} expands to {info.file_size / 2**20:.0f} MiB",
+                f"parts under {MAX_MEMBER_BYTES >> 20} MiB",
+            )
+        if info.file_size >= RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise _error(
+                "zip_bomb",
+                path,
+                f"part {name!r} compressed {ratio:.0f}:1",
+                f"a compression ratio under {MAX_RATIO}:1",
+            )
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise _error(
+            "zip_bomb",
+            path,
+            f"parts expanding to {total / 2**20:.0f} MiB in all",
+            f"under {MAX_TOTAL_BYTES >> 20} MiB",
+        )
+
+
+class _Bounded:
+    """A part's stream that stops at the declared size and the per-part limit.
+
+    The sizes in a zip directory are written by whoever made the file; this counts what really
+    comes out of the decompressor.
+    """
+
+    def __init__(self, fh: IO[bytes], info: zipfile.ZipInfo, path: Path):
+        self.fh, self.info, self.path, self.read_bytes = fh, info, path, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(65536 if n is None or n < 0 else min(n, 65536))
+        self.read_bytes += len(data)
+        if self.read_bytes > min(self.info.file_size, MAX_MEMBER_BYTES):
+            raise _error(
+                "zip_bomb",
+                self.path,
+                f"part {self.info.filename!r} expands beyond its declared size "
+                f"({self.info.file_size} bytes)",
+                "a zip container whose sizes are true",
+            )
+        return data
+
+
+def _xml_kind(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels", ".vml"))
+
+
+def _read_member(path: Path, zf: zipfile.ZipFile, name: str, xml: bool) -> bytes:
+    """Decompress one part fully, bounded; XML parts must not declare a DTD or entities."""
+    chunks = []
+    with zf.open(name) as fh:
+        stream = _Bounded(fh, zf.getinfo(name), path)
+        try:
+            while chunk := stream.read(65536):
+                chunks.append(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+            if isinstance(e, InputError):
+                raise
+            raise _corrupt(path, name, e) from None
+    data = b"".join(chunks)
+    # What defusedxml forbids, found without parsing: Office never writes either declaration.
+    if xml and _DTD.search(data):
+        raise _error(
+            "xml_entities",
+            path,
+            f"part {name!r} declares a DTD or entities",
+            "workbook XML without DOCTYPE or ENTITY declarations (Office never writes them)",
+        )
+    return data
+
+
+def _corrupt(path: Path, name: str, e: Exception) -> InputError:
+    return _error(
+        "corrupt",
+        path,
+        f"a damaged part {name!r} ({type(e).__name__}: {e})",
+        "a complete .xlsx file; copy it again or re-save it in Excel or WPS",
+    )
+
+
+def _iterparse(
+    path: Path, zf: zipfile.ZipFile, name: str, events: tuple[str, ...], data: bytes | None = None
+) -> Any:
+    """Events of one XML part, parsed by defusedxml with DTDs and entities forbidden."""
+    import io
+
+    import defusedxml
+    from defusedxml.ElementTree import ParseError, iterparse
+
+    try:
+        with io.BytesIO(data) if data is not None else zf.open(name) as fh:
+            stream = fh if data is not None else _Bounded(fh, zf.getinfo(name), path)
+            yield from iterparse(
+                stream, events, forbid_dtd=True, forbid_entities=True, forbid_external=True
+            )
+    except defusedxml.DefusedXmlException as e:
+        raise _error(
+            "xml_entities",
+            path,
+            f"part {name!r} declares a DTD or entities ({type(e).__name__})",
+            "workbook XML without DOCTYPE or ENTITY declarations (Office never writes them)",
+        ) from None
+    except (ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        if isinstance(e, InputError):
+            raise
+        raise _corrupt(path, name, e) from None
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, part path) in workbook order, through the workbook's relationships."""
+    targets: dict[str, str] = {}
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels in zf.namelist():
+        for _, el in _iterparse(path, zf, rels, ("end",)):
+            if _local(el.tag) == "Relationship":
+                target = el.get("Target", "")
+                part = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join("xl", target))
+                )
+                targets[el.get("Id", "")] = part
+    sheets = []
+    for _, el in _iterparse(path, zf, "xl/workbook.xml", ("end",)):
+        if _local(el.tag) == "sheet":
+            rid = el.get(f"{{{_REL_NS}}}id", "")
+            part = targets.get(rid, "")
+            if part.startswith("xl/worksheets/") or part.startswith("xl/chartsheets/"):
+                sheets.append((el.get("name", ""), part))
+    return sheets
+
+
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
+
+
+def _attr(attrs: bytes, name: bytes) -> str | None:
+    m = re.search(rb"\b" + name + rb'="([^"]*)"', attrs)
+    return html.unescape(m.group(1).decode("utf-8", "replace")) if m else None
+
+
+def _percent_styles(path: Path, zf: zipfile.ZipFile) -> set[int]:
+    """Indexes of cellXfs whose number format shows a percentage (styles.xml read as text: it
+    holds only attributes, and a DTD was already refused by _read_member)."""
+    data = _read_member(path, zf, "xl/styles.xml", xml=True)
+    custom: dict[int, str] = {}
+    for m in _NUM_FMT.finditer(data):
+        fmt_id = _attr(m.group(1), b"numFmtId")
+        if fmt_id and fmt_id.isdigit():
+            custom[int(fmt_id)] = _attr(m.group(1), b"formatCode") or ""
+    cell_xfs = _CELL_XFS.search(data)
+    xfs = []
+    for m in _XF.finditer(cell_xfs.group(0) if cell_xfs else b""):
+        fmt_id = _attr(m.group(1), b"numFmtId") or "0"
+        xfs.append(int(fmt_id) if fmt_id.isdigit() else 0)
+    percent = {i for i, f in custom.items() if _is_percent_format(f)} | _BUILTIN_PERCENT_FORMATS
+    percent -= {i for i, f in custom.items() if not _is_percent_format(f)}
+    return {k for k, fmt in enumerate(xfs) if fmt in percent}
+
+
+def _is_percent_format(code: str) -> bool:
+    """A '%' that is not quoted or escaped makes Excel show value × 100."""
+    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
+    return "%" in code
+
+
+def _scan_sheet(
+    path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles: set[int], data: bytes
+) -> None:
+    """Formulas, error cells, merges and % styles: a sheet with none needs nothing more than
+    its extent (:func:`_extent`); one with some is parsed in full."""
+    styled = percent_styles and re.search(
+        rb' s="(?:' + b"|".join(str(k).encode() for k in sorted(percent_styles)) + rb')"', data
+    )
+    if styled or any(text in data and pattern.search(data) for text, pattern in _FULL_SCAN_MARKERS):
+        info.max_row = info.max_col = 0  # counted again, cell by cell
+        _full_scan(path, zf, info, percent_styles, data)
+
+
+def _extent(path: Path, info: SheetInfo, extent: Extent) -> None:
+    """The last row and column any cell or row names, within the limits (calamine allocates
+    the whole rectangle up to them)."""
+    info.max_row, info.max_col, info.declared = extent.max_row, extent.max_col, extent.declared
+    if info.max_row > MAX_ROWS:
+        raise _error(
+            "dimensions",
+            path,
+            f"a cell in row {info.max_row}",
+            f"sheets within {MAX_ROWS} rows (delete the far-away cells)",
+            info.name,
+        )
+    if info.max_col > MAX_COLS or info.max_row * info.max_col > MAX_CELLS:
+        raise _error(
+            "dimensions",
+            path,
+            f"a {info.max_row} × {info.max_col} sheet",
+            f"sheets within {MAX_COLS} columns and {MAX_CELLS} cells (delete the far-away cells)",
+            info.name,
+        )
+
+
+STREAM_EXTENT_FROM = 8 << 20  # bytes of sheet XML from which its extent is found streaming
+
+
+def _streamed_extent(path: Path, zf: zipfile.ZipFile, info: SheetInfo) -> bool:
+    """A large sheet's extent from its XML streamed (cpscore.read.extent); False when only the whole
+    part can be judged (it holds a markup declaration)."""
+    try:
+        extent = streamed_extent(path, zf.getinfo(info.part))
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as e:
+        raise _corrupt(path, info.part, e) from None
+    if extent is not None:
+        _extent(path, info, extent)
+    return extent is not None
+
+
+def _full_scan(
+    path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles: set[int], data: bytes
+) -> None:
+    row, col = 0, 0
+    formula = value = False
+    ref = cell_type = text = ""
+    style = 0
+    for event, el in _iterparse(path, zf, info.part, ("start", "end"), data):
+        tag = _local(el.tag)
+        if event == "start":
+            if tag == "row":
+                r = el.get("r")
+                row = int(r) if r and r.isdigit() else row + 1
+                col = 0
+            elif tag == "c":
+                rc = parse_ref(el.get("r", ""))
+                row, col = rc if rc else (max(row, 1), col + 1)
+                formula = value = False
+                cell_type, text = el.get("t", ""), ""
+                style = int(el.get("s", "0")) if (el.get("s") or "0").isdigit() else 0
+                ref = _ref(row, col)
+                info.max_row, info.max_col = max(info.max_row, row), max(info.max_col, col)
+                if row > MAX_ROWS or col > MAX_COLS or info.max_row * info.max_col > MAX_CELLS:
+                    raise _error(
+                        "dimensions",
+                        path,
+                        f"a cell at {ref}, making a {info.max_row} × {info.max_col} sheet",
+                        f"sheets within {MAX_ROWS} rows, {MAX_COLS} columns and "
+                        f"{MAX_CELLS} cells (delete the far-away cells)",
+                        info.name,
+                    )
+            continue
+        if tag == "dimension":
+            info.declared = el.get("ref", "")
+        elif tag == "f":
+            formula = True
+        elif tag == "v":
+            value, text = bool(el.text), el.text or ""
+        elif tag == "is":
+            value = True
+        elif tag == "c":
+            if formula and not value and el.get("t") not in ("str", "inlineStr"):
+                info.formulas_without_value.add(ref)
+            if cell_type == "e":
+                info.error_cells[ref] = text or "#error"
+            if style in percent_styles:
+                info.percent_cells.add(ref)
+            el.clear()
+        elif tag == "mergeCell":
+            info.merged.append(el.get("ref", ""))
+        elif tag == "row":
+            el.clear()
+
+
+def _ref(row: int, col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
+
+
+def _absurd_declared(info: SheetInfo) -> bool:
+    a, _, b = info.declared.partition(":")
+    end = parse_ref(b or a)
+    return end is not None and (end[0] > MAX_ROWS or end[1] > MAX_COLS)

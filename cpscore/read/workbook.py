@@ -1,0 +1,750 @@
+"""Reading a plant data workbook (DESIGN §5) into one row of plant data for a system.
+
+Sheets: plant (key/value rows), indicators (one row per indicator), optional raw data. Chinese or
+English headers in any order and case. Values are converted to the system's units where the unit
+differs and can be converted; every interpretation is reported as a finding with its cell.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cpscore.common.errors import CpscoreError, Finding, InputError, Location
+from cpscore.system import units
+from cpscore.system.model import Fact, Indicator, System
+
+from .answers import canonical_level
+from .safety import Inspection, SheetInfo, inspect
+from .values import Parsed, cell_ref, parse_number
+
+PLANT_SHEETS = ("plant", "企业信息", "企业基本信息", "基本信息", "企业")
+INDICATOR_SHEETS = ("indicators", "指标数据", "指标", "评价指标", "指标填报")
+RAW_SHEETS = ("raw data", "raw", "原始数据")
+INSTRUCTION_SHEETS = ("填写说明", "instructions")  # the template's own; not worth a finding
+
+INDICATOR_HEADERS = {
+    "id": ("id", "indicatorid", "指标编号", "指标代码", "编号", "代码"),
+    "group": ("group", "一级指标"),
+    "name": ("name", "indicator", "二级指标", "指标名称", "指标"),
+    "unit": ("unit", "单位"),
+    "value": ("value", "填报值", "数值", "实际值", "企业现状", "值"),
+    "note": (
+        "note",
+        "evidence",
+        "note / evidence",
+        "source",
+        "备注",
+        "数据来源",
+        "备注/数据来源",
+        "依据",
+        "说明",
+    ),
+}
+PLANT_KEYS = {
+    "id": ("id", "plantid", "plant", "企业编号", "编号"),
+    "name": ("name", "plantname", "企业名称", "名称"),
+    "period": ("period", "evaluationperiod", "reportingyear", "评价期", "评价年度", "报告年度"),
+    "system": ("system", "indicatorsystem", "指标体系"),
+}
+# A unit column saying the value is a fraction (0.95) of an indicator printed in %.
+FRACTION_UNITS = ("fraction", "ratio", "比例", "小数", "比值")
+NO_UNIT = ("", "-", "–", "—", "/")
+# Share of a workbook's indicator ids that must belong to another system to name it.
+OTHER_SYSTEM_SHARE = 0.8
+
+
+class WorkbookErrors(CpscoreError):
+    """Every problem found in one workbook, reported together."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return "\n".join(e.describe() for e in self.errors)
+
+
+@dataclass
+class PlantRecord:
+    """One plant as read: identity, the row for the scorer, and what was interpreted."""
+
+    meta: dict[str, Any]
+    row: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+    provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4096)
+def _key(text: object) -> str:
+    return re.sub(r"[\s_()（）\[\]【】:：*]", "", str(text or "")).lower()
+
+
+@dataclass
+class OpenedWorkbook:
+    """Cell values of every sheet (calamine) and what the pre-parse inspection found."""
+
+    sheets: dict[str, list[list[Any]]]
+    inspection: Inspection
+
+
+def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None) -> OpenedWorkbook:
+    """Inspect the file (cpscore.read.safety), then read every sheet's values; never writes to it.
+
+    A large file is read by calamine in a thread (its parser releases the GIL) as soon as the
+    inspection has bounded every sheet, while the inspection goes on scanning the sheets, and
+    then ``meanwhile`` runs (work that does not need the values).
+    """
+    path = Path(path)
+    reading = _Reading(path)
+    big = path.is_file() and path.stat().st_size >= OVERLAP_FROM
+    try:
+        inspection = inspect(path, reading.start if big else None)  # InputError: not safe
+        if reading.started and meanwhile is not None:
+            meanwhile()
+    finally:
+        reading.join()  # never leave a parser running on a file that was refused
+    if not reading.started:
+        reading.run()
+    if reading.error is not None:
+        e = reading.error  # calamine raises its own and zip/XML errors for broken files
+        raise InputError(
+            "corrupt",
+            Location(str(path)),
+            f"the file cannot be read as a workbook ({type(e).__name__}: {e})",
+            "a complete .xlsx workbook; re-save it in Excel, WPS or LibreOffice",
+        )
+    return OpenedWorkbook(reading.sheets, inspection)
+
+
+OVERLAP_FROM = 2 << 20  # bytes: below this, a thread costs more than the overlap saves
+
+
+class _Reading:
+    """calamine's read of every sheet, here or in a thread of its own."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.sheets: dict[str, list[list[Any]]] = {}
+        self.error: Exception | None = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def started(self) -> bool:
+        return self.thread is not None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self.run, name="cpscore-read", daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def run(self) -> None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            wb = CalamineWorkbook.from_path(str(self.path))
+            try:
+                self.sheets = {
+                    name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                    for name in wb.sheet_names
+                }
+            finally:
+                wb.close()
+        except Exception as e:  # reported by open_workbook, in the caller's thread
+            self.error = e
+
+
+def _find_sheet(sheets: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    keyed = {_key(s): s for s in sheets}
+    for n in names:
+        if _key(n) in keyed:
+            return keyed[_key(n)]
+    return None
+
+
+def _header(
+    rows: list[list[Any]], wanted: dict[str, tuple[str, ...]]
+) -> tuple[int, dict[str, int]] | None:
+    """The header row (within the first 15) and the column of each known header."""
+    aliases = {_key(a): field for field, names in wanted.items() for a in names}
+    for r, row in enumerate(rows[:15]):
+        cols: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            # "备注/数据来源" and "note / evidence": any part of a header may name the field
+            parts = [_key(cell), *(_key(p) for p in re.split(r"[/／]", str(cell or "")))]
+            f = next((aliases[k] for k in parts if k in aliases), None)
+            if f and f not in cols:
+                cols[f] = c
+        if "value" in cols and ("id" in cols or "name" in cols):
+            return r, cols
+    return None
+
+
+def _id_text(cell: Any) -> str | None:
+    """An id cell as text; 12.0 (a number typed as an id) reads as '12'."""
+    if cell is None:
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _within(value: float, interval: tuple[float | None, float | None]) -> bool:
+    lo, hi = interval
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
+def _range_text(interval: tuple[float | None, float | None] | None) -> str:
+    lo, hi = interval or (None, None)
+    return f"{'−∞' if lo is None else f'{lo:g}'}–{'∞' if hi is None else f'{hi:g}'}"
+
+
+def _cell(rows: list[list[Any]], r: int, c: int | None) -> Any:
+    if c is None or r >= len(rows) or c >= len(rows[r]):
+        return None
+    v = rows[r][c]
+    return None if isinstance(v, str) and not v.strip() else v
+
+
+def _exact_product(value: float, factor: float) -> float:
+    """value × factor without binary artefacts (0.95 × 100 is 95, not 95.00000000000001)."""
+    return float(Decimal(repr(value)) * Decimal(repr(factor)))
+
+
+def _is_percent(unit: str) -> bool:
+    return unit.strip() in ("%", "％")
+
+
+class _Reader:
+    def __init__(self, system: System, path: Path, sheet_info: dict[str, SheetInfo] | None = None):
+        self.system = system
+        self.path = path
+        self.errors: list[InputError] = []
+        self.findings: list[Finding] = []
+        self.row: dict[str, Any] = {}
+        self.provenance: dict[str, dict[str, Any]] = {}
+        # What the sheet XML says about cells (formulas, % formats, merges); empty if unknown.
+        self.sheet_info: dict[str, SheetInfo] = sheet_info or {}
+
+    def loc(self, sheet: str, r: int | None = None, c: int | None = None) -> Location:
+        return Location(
+            str(self.path), sheet, cell_ref(r, c) if r is not None and c is not None else ""
+        )
+
+    def error(self, kind: str, loc: Location, found: str, expected: str) -> None:
+        self.errors.append(InputError(kind, loc, found, expected))
+
+    def note(self, code: str, message: str, loc: Location, indicator: str = "") -> None:
+        self.findings.append(Finding(code, message, indicator, loc))
+
+    # -- plant sheet ---------------------------------------------------------------------------
+
+    def plant(self, sheet: str, rows: list[list[Any]]) -> dict[str, Any]:
+        meta: dict[str, Any] = {}
+        facts = {_key(a): f for f in self.system.facts for a in (f.id, f.name.zh, f.name.en)}
+        keys = {_key(a): k for k, names in PLANT_KEYS.items() for a in names}
+        refused: set[str] = set()  # facts already reported as unreadable
+        for r, _row in enumerate(rows):
+            label, value = _cell(rows, r, 0), _cell(rows, r, 1)
+            if label is None:
+                continue
+            k = _key(label)
+            if k in keys:
+                meta.setdefault(keys[k], None if value is None else str(value).strip())
+            elif k in facts:
+                before = len(self.errors)
+                self.fact(facts[k], value, self.loc(sheet, r, 1))
+                if len(self.errors) > before:
+                    refused.add(facts[k].id)
+        for f in self.system.facts:
+            if f.required and self.row.get(f.id) is None and f.id not in refused:
+                self.error(
+                    "missing_fact",
+                    self.loc(sheet),
+                    f"no value for {f.name.zh} ({f.id})",
+                    f"a row '{f.id}' with {self._expected_fact(f)}",
+                )
+        return meta
+
+    def _expected_fact(self, f: Fact) -> str:
+        if f.type == "enum":
+            return "one of " + ", ".join(f.values)
+        return {
+            "number": f"a number{f' in {f.unit}' if f.unit else ''}",
+            "boolean": "是/否 (yes/no)",
+        }.get(f.type, "text")
+
+    def fact(self, f: Fact, value: Any, loc: Location) -> None:
+        if value is None:
+            return
+        if f.type == "number":
+            p = parse_number(value)
+            if p.kind != "number":
+                self.error("bad_fact", loc, f"{value!r} for {f.name.zh}", self._expected_fact(f))
+                return
+            if p.note:
+                self.note("interpreted", p.note, loc, f.id)
+            if p.unit and f.unit and not units.same(p.unit, f.unit):
+                self.error("unit", loc, f"unit {p.unit!r} for {f.id}", f"a number in {f.unit}")
+                return
+            if f.plausible and not _within(p.value, f.plausible):  # type: ignore[arg-type]
+                self.error(
+                    "implausible",
+                    loc,
+                    f"{p.value:g} {f.unit} for {f.id}",
+                    f"a value within {_range_text(f.plausible)} {f.unit} (the system's plausible range)",
+                )
+                return
+            self.row[f.id] = p.value
+        elif f.type == "boolean":
+            from .answers import as_bool
+
+            b = as_bool(value)
+            if b is None:
+                self.error("bad_fact", loc, f"{value!r} for {f.name.zh}", "是/否 (yes/no)")
+            self.row[f.id] = b
+        elif f.type == "enum":
+            text = str(value).strip()
+            labels = {f"{v}": v for v in f.values}
+            raw = self.system.raw["facts"]
+            spec = next(x for x in raw if x["id"] == f.id)
+            for v, lab in spec.get("value_labels", {}).items():
+                labels[lab.get("zh", v)] = v
+                labels[lab.get("en", v)] = v
+            match = {_key(k): v for k, v in labels.items()}.get(_key(text))
+            if match is None:
+                self.error("bad_fact", loc, f"{text!r} for {f.name.zh}", self._expected_fact(f))
+            self.row[f.id] = match
+        else:
+            self.row[f.id] = str(value).strip()
+
+    # -- indicator sheet -----------------------------------------------------------------------
+
+    def indicators(self, sheet: str, rows: list[list[Any]]) -> None:
+        found = _header(rows, INDICATOR_HEADERS)
+        if found is None:
+            self.error(
+                "no_header",
+                self.loc(sheet),
+                "no header row with an id (指标编号) and a value (填报值) column",
+                "headers such as 指标编号/id, 指标名称/name, 单位/unit, 填报值/value",
+            )
+            return
+        hr, cols = found
+        for c, cell in enumerate(rows[hr]):
+            if c not in cols.values() and _cell(rows, hr, c) is not None:
+                self.note(
+                    "ignored_column",
+                    f"column {cell!r} is not read",
+                    self.loc(sheet, hr, c),
+                )
+        by_id = {ind.id: ind for ind in self.system.indicators}
+        by_name = {
+            _key(a): ind for ind in self.system.indicators for a in (ind.name.zh, ind.name.en)
+        }
+        seen: dict[str, str] = {}
+        unknown: list[InputError] = []
+        ids_given: list[str] = []
+        for r in range(hr + 1, len(rows)):
+            ident, name = _cell(rows, r, cols.get("id")), _cell(rows, r, cols.get("name"))
+            if ident is None and name is None:
+                continue
+            ident_text = _id_text(ident)
+            if ident_text is not None:
+                ids_given.append(ident_text)
+            ind = by_id.get(ident_text) if ident_text is not None else by_name.get(_key(name))
+            if ind is None and ident is None:
+                continue  # a heading or comment row
+            if ind is None:
+                unknown.append(
+                    InputError(
+                        "unknown_indicator",
+                        self.loc(sheet, r, cols.get("id", 0)),
+                        f"unknown indicator id {ident!r}",
+                        self._suggest(str(ident_text)),
+                    )
+                )
+                continue
+            vloc = self.loc(sheet, r, cols["value"])
+            if ind.id in seen:
+                self.error(
+                    "duplicate_indicator",
+                    vloc,
+                    f"a second row for {ind.id}",
+                    f"one row per indicator (first at {seen[ind.id]})",
+                )
+                continue
+            seen[ind.id] = vloc.cell
+            self.value(ind, _cell(rows, r, cols["value"]), _cell(rows, r, cols.get("unit")), vloc)
+            evidence = _cell(rows, r, cols.get("note"))
+            self.provenance.setdefault(ind.id, {"how": "typed"})
+            self.provenance[ind.id]["cell"] = f"{sheet}!{vloc.cell}"
+            if evidence is not None:
+                self.provenance[ind.id]["evidence"] = str(evidence)
+        other = self._other_system(ids_given, len(unknown)) if unknown else None
+        if other is not None:
+            self.error(*other)
+            return
+        self.errors += unknown
+        for ind in self.system.indicators:
+            if ind.id not in seen:
+                self.note(
+                    "missing_row",
+                    f"no row for {ind.id} ({ind.name.zh}); treated as missing: scores 0 at every level",
+                    self.loc(sheet),
+                    ind.id,
+                )
+
+    def _suggest(self, ident: str) -> str:
+        ids = [i.id for i in self.system.indicators]
+        close = difflib.get_close_matches(ident, ids, n=1, cutoff=0.5)
+        if not close:  # typed in another case or with spaces: compare normalised ids
+            keyed = {_key(i): i for i in ids}
+            close = difflib.get_close_matches(_key(ident), list(keyed), n=1, cutoff=0.5)
+            close = [keyed[c] for c in close]
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"an indicator id of {self.system.id}{hint}"
+
+    def _other_system(
+        self, ids: list[str], n_unknown: int
+    ) -> tuple[str, Location, str, str] | None:
+        """When most ids are unknown here but belong to another bundled system, say which."""
+        from cpscore.system.catalog import bundled, indicator_ids
+
+        if not ids or n_unknown * 2 <= len(ids):
+            return None
+        best: tuple[float, Any] | None = None
+        for entry in bundled():
+            if entry.id == self.system.id:
+                continue
+            share = sum(i in indicator_ids(entry.path) for i in ids) / len(ids)
+            if share >= OTHER_SYSTEM_SHARE and (best is None or share > best[0]):
+                best = (share, entry)
+        if best is None:
+            return None
+        share, entry = best
+        return (
+            "other_sector",
+            Location(str(self.path)),
+            f"this workbook looks like a {entry.sector} workbook (system {entry.id}): "
+            f"{share:.0%} of its indicator ids belong to it, {n_unknown} of {len(ids)} are "
+            f"unknown in {self.system.id}",
+            f"a {self.system.sector} workbook for {self.system.id}, or run with "
+            f"--sector {entry.sector} (or --system {entry.id})",
+        )
+
+    def _cell_info(self, loc: Location) -> SheetInfo | None:
+        return self.sheet_info.get(loc.sheet) if loc.cell else None
+
+    def value(self, ind: Indicator, cell: Any, unit_cell: Any, loc: Location) -> None:
+        info = self._cell_info(loc)
+        if info is not None:
+            if loc.cell in info.formulas_without_value:
+                self.error(
+                    "formula_no_value",
+                    loc,
+                    f"a formula without a cached value for {ind.id}",
+                    "a saved result: open and save the file in Excel or WPS, or type the value",
+                )
+                return
+            if loc.cell in info.error_cells:
+                self.error(
+                    "not_a_number",
+                    loc,
+                    f"the Excel error value {info.error_cells[loc.cell]} for {ind.id} "
+                    "(a formula that failed)",
+                    "a value: fix the formula or type the number",
+                )
+                return
+            merged = info.merged_range(loc.cell)
+            if merged is not None:
+                self.error(
+                    "merged_cell",
+                    loc,
+                    f"the value cell of {ind.id} is merged ({merged})",
+                    "one unmerged value cell per indicator: unmerge the cells and type each value",
+                )
+                return
+        if not ind.quantitative:
+            self.answer(ind, cell, loc)
+            return
+        percent_format = (
+            info is not None
+            and loc.cell in info.percent_cells
+            and isinstance(cell, int | float)
+            and not isinstance(cell, bool)
+        )
+        p: Parsed = parse_number(cell)
+        if p.note:
+            self.note("interpreted", p.note, loc, ind.id)
+        if p.kind == "invalid":
+            self.error(
+                "not_a_number",
+                loc,
+                f"{p.note} for {ind.id} ({ind.name.zh})",
+                f"a number in {ind.unit or 'the indicator unit'}",
+            )
+            return
+        if p.kind == "n/a":
+            self.row[ind.id] = "n/a"
+            return
+        if p.kind == "missing":
+            self.note(
+                "missing",
+                f"no value for {ind.id} ({ind.name.zh}): scores 0 at every level",
+                loc,
+                ind.id,
+            )
+            return
+        value: float = p.value  # type: ignore[assignment]
+        if percent_format:
+            if not _is_percent(ind.unit):
+                self.error(
+                    "unit",
+                    loc,
+                    f"a value formatted as a percentage ({_exact_product(value, 100):g}%) for {ind.id}",
+                    f"a number in {ind.unit or 'the indicator unit'}, not a percentage",
+                )
+                return
+            shown = _exact_product(value, 100)
+            self.note(
+                "percent_format",
+                f"the cell shows {shown:g}% (stored as {value:g}); read as {shown:g} %",
+                loc,
+                ind.id,
+            )
+            self.provenance[ind.id] = {"how": "converted", "from": f"{value:g} shown as {shown:g}%"}
+            value = shown
+        else:
+            unit_text = "" if unit_cell is None else str(unit_cell).strip()
+            unit_text = "" if unit_text in NO_UNIT else unit_text
+            given_unit = p.unit or unit_text or ind.unit
+            converted = self._convert(ind, value, given_unit, loc)
+            if converted is None:
+                return
+            value = converted
+            if (
+                _is_percent(ind.unit)
+                and given_unit == ind.unit
+                and p.unit is None
+                and 0 < value <= 1
+            ):
+                self.note(
+                    "ambiguous_percentage",
+                    f"{value:g} read as {value:g} % (not {_exact_product(value, 100):g} %); "
+                    f"if a fraction was meant, type {_exact_product(value, 100):g}% or write "
+                    "'fraction' (比例) in the unit column",
+                    loc,
+                    ind.id,
+                )
+        if ind.plausible and not _within(value, ind.plausible):
+            self.error(
+                "implausible",
+                loc,
+                f"{value:g} {ind.unit} for {ind.id}",
+                f"a value within the plausible range {_range_text(ind.plausible)} {ind.unit} the system states",
+            )
+            return
+        self.row[ind.id] = value
+
+    def _convert(
+        self, ind: Indicator, value: float, given_unit: str, loc: Location
+    ) -> float | None:
+        """The value in the indicator's unit, reported when converted; None after an error."""
+        if _is_percent(ind.unit) and _key(given_unit) in {_key(u) for u in FRACTION_UNITS}:
+            factor = 100.0
+        elif units.same(given_unit, ind.unit):
+            return value
+        else:
+            try:
+                factor = units.factor(given_unit, ind.unit)
+            except units.UnitError:
+                self.error(
+                    "unit",
+                    loc,
+                    f"unit {given_unit!r} for {ind.id}",
+                    f"{ind.unit!r} or a unit convertible to it",
+                )
+                return None
+        result = _exact_product(value, factor)
+        msg = f"{value:g} {given_unit} converted to {result:g} {ind.unit}"
+        self.note("converted", msg, loc, ind.id)
+        self.provenance[ind.id] = {"how": "converted", "from": f"{value:g} {given_unit}"}
+        return result
+
+    def answer(self, ind: Indicator, cell: Any, loc: Location) -> None:
+        from .answers import NONE_MET, NOT_APPLICABLE, as_bool
+
+        if cell is None:
+            self.note(
+                "missing",
+                f"no answer for {ind.id} ({ind.name.zh}): scores 0 at every level",
+                loc,
+                ind.id,
+            )
+            return
+        text = str(cell).strip()
+        levels = [lv.id for lv in self.system.levels]
+        if text.lower() in NOT_APPLICABLE:
+            self.row[ind.id] = "n/a"
+            return
+        if ind.answer == "yes_no":
+            b = as_bool(cell)
+            if b is not None:
+                self.row[ind.id] = "yes" if b else "no"
+                return
+            self.error("bad_answer", loc, f"{text!r} for {ind.id}", "是/否 (yes/no) or n/a")
+            return
+        lv = canonical_level(text, levels)
+        if lv is not None:
+            self.row[ind.id] = lv
+        elif text.lower() in NONE_MET:
+            self.row[ind.id] = "none"
+        else:
+            self.error(
+                "bad_answer",
+                loc,
+                f"{text!r} for {ind.id}",
+                f"the best level met ({'/'.join(levels)}), none, or n/a",
+            )
+
+    def raw(self, sheet: str, rows: list[list[Any]]) -> None:
+        names = {_key(a): f for f in self.system.raw_inputs for a in (f.id, f.name.zh, f.name.en)}
+        for r in range(len(rows)):
+            label = _cell(rows, r, 0)
+            f = names.get(_key(label)) if label is not None else None
+            if f is None:
+                continue
+            p = parse_number(_cell(rows, r, 1))
+            if p.kind == "number":
+                self.row[f.id] = p.value
+            elif p.kind == "invalid":
+                self.error(
+                    "not_a_number", self.loc(sheet, r, 1), f"{p.note} for {f.id}", "a number"
+                )
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_plant_workbook(path: str | Path, system: System) -> PlantRecord:
+    """Read one plant; raises InputError / WorkbookErrors naming file, sheet and cell.
+
+    The file is opened read-only and checked by :func:`cpscore.read.safety.inspect` before any
+    parser reads it. Every interpretation (converted unit, % format, ignored sheet or column,
+    missing value) is returned as a finding.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no_file", Location(str(path)), "no such file", "a plant workbook (.xlsx)")
+    return plant_from_sheets(path, open_workbook(path), system)
+
+
+def has_indicator_sheet(sheets: dict[str, Any]) -> bool:
+    """A plant workbook (as opposed to a wide one): an indicator sheet, by name or by header."""
+    return _find_sheet(sheets, INDICATOR_SHEETS) is not None or any(
+        _header(rows, INDICATOR_HEADERS) is not None for rows in sheets.values()
+    )
+
+
+def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> PlantRecord:
+    """One plant from an already opened (and inspected) plant workbook."""
+    sheets = opened.sheets
+    if not any(
+        _cell(rows, r, c) is not None
+        for rows in sheets.values()
+        for r, row in enumerate(rows)
+        for c in range(len(row))
+    ):
+        raise InputError(
+            "empty_workbook",
+            Location(str(path)),
+            f"a workbook whose {len(sheets)} sheet(s) hold no values",
+            "the plant workbook written by `cpscore template`, filled in",
+        )
+    reader = _Reader(system, path, opened.inspection.sheets)
+    reader.findings += opened.inspection.findings
+    plant_sheet = _find_sheet(sheets, PLANT_SHEETS)
+    ind_sheet = _find_sheet(sheets, INDICATOR_SHEETS)
+    if ind_sheet is None:
+        # A renamed sheet is still found by its header row; the finding says which sheet.
+        ind_sheet = next(
+            (
+                s
+                for s in sheets
+                if s != plant_sheet and _header(sheets[s], INDICATOR_HEADERS) is not None
+            ),
+            None,
+        )
+        if ind_sheet is None:
+            raise InputError(
+                "missing_sheet",
+                Location(str(path)),
+                f"sheets {list(sheets)}",
+                "an indicator sheet named 指标数据 or Indicators (as `cpscore template` writes)",
+            )
+        reader.note(
+            "sheet_by_header",
+            f"no sheet named 指标数据/Indicators; read the indicators from sheet {ind_sheet!r}, "
+            "found by its header row",
+            Location(str(path), ind_sheet),
+        )
+    meta: dict[str, Any] = {}
+    if plant_sheet is None:
+        required = [f for f in system.facts if f.required]
+        if required:
+            reader.error(
+                "missing_sheet",
+                Location(str(path)),
+                f"no plant sheet (sheets {list(sheets)}), so no value for "
+                + ", ".join(f"{f.name.zh} ({f.id})" for f in required),
+                "a plant sheet named 企业信息 or Plant (as `cpscore template` writes)",
+            )
+        else:
+            reader.note(
+                "no_plant_sheet",
+                "no plant sheet (企业信息 / Plant); plant facts are missing",
+                Location(str(path)),
+            )
+    else:
+        meta = reader.plant(plant_sheet, sheets[plant_sheet])
+    reader.indicators(ind_sheet, sheets[ind_sheet])
+    raw_sheet = _find_sheet(sheets, RAW_SHEETS)
+    if raw_sheet is not None:
+        reader.raw(raw_sheet, sheets[raw_sheet])
+    for extra in sorted(set(sheets) - {plant_sheet, ind_sheet, raw_sheet}):
+        if _key(extra) in {_key(n) for n in INSTRUCTION_SHEETS}:
+            continue
+        reader.note("ignored_sheet", f"sheet {extra!r} is not read", Location(str(path), extra))
+    other_sector = [e for e in reader.errors if e.kind == "other_sector"]
+    if other_sector:  # the other errors would only repeat that this is the wrong system
+        raise other_sector[0]
+    if reader.errors:
+        raise WorkbookErrors(reader.errors) if len(reader.errors) > 1 else reader.errors[0]
+    if meta.get("system") and meta["system"] != system.id:
+        reader.note(
+            "other_system",
+            f"the workbook names system {meta['system']!r}; evaluated with {system.id}",
+            Location(str(path)),
+        )
+    meta.setdefault("id", None)
+    meta["id"] = meta["id"] or path.stem
+    meta["file"] = str(path)
+    meta["sha256"] = sha256_of(path)
+    return PlantRecord(meta, reader.row, reader.findings, reader.provenance)

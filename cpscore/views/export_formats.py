@@ -1,0 +1,188 @@
+"""The list as CSV, JSON lines and a public HTML page: views of :class:`SectorList`.
+
+- CSV: UTF-8 with a byte-order mark, so Excel opens Chinese text correctly; text neutralised.
+- JSON lines: one result document per plant in list order, then one line per rejected input.
+- HTML: one self-contained page (inline CSS, no script, nothing fetched) an association can post:
+  title, system, date, the plants at advanced or better, the class distribution; readable on a
+  phone. Everything shown is escaped after neutralising.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from cpscore.common.atomic import write_text
+from cpscore.engine.reduction import advanced_rank
+from cpscore.engine.sector_list import SectorList, label
+from cpscore.system.plan import ADVANCED_SHARE_QUOTE, PLAN_TITLE
+
+from .neutralise import cell_value
+
+
+def _csv_cell(v: Any) -> Any:
+    v = cell_value(v)
+    return "" if v is None else v
+
+
+def write_csv(sl: SectorList, path: str | Path) -> Path:
+    """The List as CSV. A system that is not official adds a last column with its notice on
+    every row, so no filtered or pasted part of the list loses it."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    notice = sl.notice()
+    extra = [] if notice is None else [f"{sl.system.status}: {notice}"]
+    w.writerow([_csv_cell(c) for c in sl.columns] + ([label("notice", sl.lang)] if extra else []))
+    for row in sl.rows:
+        w.writerow([_csv_cell(v) for v in [*row, *extra]])
+    write_text(path, buf.getvalue(), encoding="utf-8-sig")
+    return Path(path)
+
+
+def jsonl_lines(sl: SectorList) -> list[str]:
+    lines = []
+    ev = sl.evaluation
+    if ev is not None:
+        for i in sl.order:
+            doc = ev.document(i, sl.lang)
+            record = {"record": "result", "rank": sl.rank_of[i], "result": doc}
+            record["reduction_potential"] = [p.as_dict() for p in sl.per_plant_reduction.get(i, [])]
+            lines.append(json.dumps(record, ensure_ascii=False, default=_json_default))
+    for rej in sl.result.rejections:
+        lines.append(json.dumps({"record": "rejected", **rej.as_dict()}, ensure_ascii=False))
+    return lines
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "item"):
+        return o.item()
+    return str(o)
+
+
+def write_jsonl(sl: SectorList, path: str | Path) -> Path:
+    lines = jsonl_lines(sl)
+    write_text(path, "\n".join(lines) + ("\n" if lines else ""))
+    return Path(path)
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
+margin:0 auto;max-width:960px;padding:1rem;color:#222;line-height:1.5}
+h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.1rem;margin-top:1.5rem}
+.meta{color:#555;font-size:.9rem}
+.notice{background:#fde8e8;border:2px solid #c00;color:#900;padding:.6rem;margin:.8rem 0;font-weight:bold}
+.wrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:.92rem}
+th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef3f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.bar{background:#4a7ebb;height:.8rem;display:inline-block;vertical-align:middle}
+@media (max-width:600px){
+ table.list thead{display:none}
+ table.list tr{display:block;border:1px solid #ddd;margin:.5rem 0;padding:.3rem}
+ table.list td{display:flex;justify-content:space-between;border:0;padding:.15rem .3rem}
+ table.list td::before{content:attr(data-label);font-weight:bold;margin-right:1rem}
+ td.num{text-align:right}}
+"""
+
+
+def _e(v: Any) -> str:
+    v = cell_value(v)
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.2f}".rstrip("0").rstrip(".")
+    return html.escape(str(v), quote=True)
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def html_page(sl: SectorList) -> str:
+    s, lang, ev = sl.system, sl.lang, sl.evaluation
+    title = _t(lang, "清洁生产先进企业名单", "Clean-production advanced enterprises")
+    adv_rank = advanced_rank(s)
+    adv_label = s.class_by_id(sl.advanced_level).name.get(lang)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)} · {_e(s.title.get(lang))}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="meta">{_e(s.title.get(lang))}<br>{_e(s.id)} · {_e(s.version)} · '
+        f"{_e(s.issuer.get(lang))}<br>{_t(lang, '评价日期', 'Date')}: {_e(sl.date)} · "
+        f"{_t(lang, '参评企业', 'plants evaluated')}: {sl.n}</p>",
+    ]
+    notice = sl.notice()
+    if notice:
+        parts.append(f'<div class="notice">{_e(s.status)}: {_e(notice)}</div>')
+    parts.append(
+        f"<h2>{_e(adv_label)} {_t(lang, '及以上企业', 'or better')}</h2>"
+        '<div class="wrap"><table class="list"><thead><tr>'
+    )
+    heads = [
+        _t(lang, "名次", "Rank"),
+        _t(lang, "企业编号", "Plant id"),
+        _t(lang, "企业名称", "Plant"),
+        _t(lang, "等级", "Class"),
+        *s.score_names,
+    ]
+    parts.append("".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
+    shown = 0
+    rows = sl.rows
+    if ev is not None:
+        for i in sl.order:
+            if s.class_rank(ev.decisions[i].klass) > adv_rank:
+                continue
+            shown += 1
+            row = rows[sl.rank_of[i] - 1]
+            cells = [row[0], row[1], row[2], row[4], *row[6 : 6 + len(s.score_names)]]
+            parts.append(
+                "<tr>"
+                + "".join(
+                    f'<td data-label="{_e(h)}"{" class=num" if isinstance(v, int | float) else ""}>{_e(v)}</td>'
+                    for h, v in zip(heads, cells, strict=True)
+                )
+                + "</tr>"
+            )
+    if not shown:
+        parts.append(f'<tr><td colspan="{len(heads)}">{_t(lang, "无", "none")}</td></tr>')
+    parts.append("</tbody></table></div>")
+    parts.append(f"<h2>{_t(lang, '等级分布', 'Class distribution')}</h2>")
+    parts.append(
+        '<div class="wrap"><table><thead><tr>'
+        f"<th>{_t(lang, '等级', 'Class')}</th><th>{_t(lang, '企业数', 'Plants')}</th>"
+        "<th>%</th><th></th></tr></thead><tbody>"
+    )
+    for c in sl.classes:
+        pct = c.share * 100
+        parts.append(
+            f"<tr><td>{_e(c.label)}</td><td class=num>{c.count}</td>"
+            f"<td class=num>{pct:.1f}%</td>"
+            f'<td><span class="bar" style="width:{pct * 1.5:.0f}px"></span></td></tr>'
+        )
+    parts.append("</tbody></table></div>")
+    if sl.advanced_share is not None:
+        parts.append(
+            f'<p class="meta">{_e(adv_label)} {_t(lang, "及以上占比", "or better")}: '
+            f"{sl.advanced_share * 100:.1f}% · {_t(lang, '规划目标', 'plan target')} "
+            f"&gt;{sl.target * 100:.0f}% ({_e(PLAN_TITLE)}: {_e(ADVANCED_SHARE_QUOTE)})</p>"
+        )
+    parts.append(
+        f'<p class="meta">{_t(lang, "由 cpscore 生成", "Generated by cpscore")} · '
+        f"{_t(lang, '指标体系文件', 'system file')} SHA-256 {_e(s.sha256[:16])}…</p>"
+    )
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def write_html(sl: SectorList, path: str | Path) -> Path:
+    write_text(path, html_page(sl))
+    return Path(path)
