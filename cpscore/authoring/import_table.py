@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.authoring import table_layout as L
+from cpscore.authoring.table_model import Grid, grid_from_values
 from cpscore.common.errors import CpscoreError, InputError, Location, SystemFileError
 from cpscore.read.answers import is_blank
 from cpscore.read.values import cell_ref, parse_number
@@ -63,6 +64,9 @@ class ImportResult:
     doc: dict[str, Any]
     problems: list[CellIssue] = field(default_factory=list)  # cells that could not be read
     notes: list[CellIssue] = field(default_factory=list)  # interpretations, for review
+    grid: Grid | None = None  # the table as read, with the place of every cell
+    rows: dict[str, int] = field(default_factory=dict)  # group/indicator pointer -> grid row
+    cols: dict[str, int] = field(default_factory=dict)  # column key -> grid column
 
     @property
     def ok(self) -> bool:
@@ -167,7 +171,7 @@ def _meta_sheet(book: Any) -> str | None:
     return None
 
 
-def _table_sheet(book: Any, sheet: str | None, path: Path) -> tuple[str, list[list[Any]], int]:
+def _table_sheet(book: Any, sheet: str | None, path: Path) -> Grid:
     candidates = [sheet] if sheet else list(book.sheet_names)
     for name in candidates:
         if name not in book.sheet_names:
@@ -178,12 +182,15 @@ def _table_sheet(book: Any, sheet: str | None, path: Path) -> tuple[str, list[li
                 f"one of {', '.join(book.sheet_names)}",
             )
         rows = _rows(book, name)
-        hr = _find_header(rows)
-        if hr is not None:
-            return name, rows, hr
-    raise InputError(
+        if _find_header(rows) is not None:
+            return grid_from_values(name, rows)
+    raise no_header(str(path), sheet or "")
+
+
+def no_header(path: str, where: str) -> InputError:
+    return InputError(
         "header",
-        Location(str(path), sheet or ""),
+        Location(path, where),
         "no header row naming 二级指标",
         "a table with the columns 一级指标, 一级指标权重, 二级指标, 单位, 二级指标权重, Ⅰ/Ⅱ/Ⅲ级基准值",
     )
@@ -192,9 +199,12 @@ def _table_sheet(book: Any, sheet: str | None, path: Path) -> tuple[str, list[li
 # --- metadata --------------------------------------------------------------------------------
 
 
-def read_metadata(book: Any, sheet: str) -> tuple[dict[str, tuple[Any, str]], list[CellIssue]]:
-    """Key -> (value, cell address) from the key/value rows of the metadata sheet."""
-    out: dict[str, tuple[Any, str]] = {}
+Entries = dict[str, tuple[Any, tuple[str, str]]]  # key -> (value, (sheet/area, cell))
+
+
+def read_metadata(book: Any, sheet: str) -> tuple[Entries, list[CellIssue]]:
+    """Key -> (value, where) from the key/value rows of the metadata sheet."""
+    out: Entries = {}
     issues: list[CellIssue] = []
     for r, row in enumerate(_rows(book, sheet)):
         if len(row) < 2 or is_blank(row[0]):
@@ -208,7 +218,7 @@ def read_metadata(book: Any, sheet: str) -> tuple[dict[str, tuple[Any, str]], li
                 CellIssue(sheet, cell_ref(r, 0), raw_key, "unknown metadata key (see the guide)")
             )
             continue
-        out[key] = (row[1], cell_ref(r, 1))
+        out[key] = (row[1], (sheet, cell_ref(r, 1)))
     return out, issues
 
 
@@ -249,22 +259,27 @@ def _meta_value(key: str, value: Any) -> tuple[Any, str]:
 
 @dataclass
 class _Builder:
-    sheet: str
+    grid: Grid
     cols: dict[str, int]
     levels: list[str]
     variables: frozenset[str] | None
     problems: list[CellIssue] = field(default_factory=list)
     notes: list[CellIssue] = field(default_factory=list)
     cells: dict[str, str] = field(default_factory=dict)  # JSON pointer -> cell address
+    rows: dict[str, int] = field(default_factory=dict)  # indicator/group pointer -> table row
 
     def problem(self, r: int, key: str, found: Any, message: str) -> None:
-        self.problems.append(CellIssue(self.sheet, self.ref(r, key), _text(found), message))
+        self.problems.append(CellIssue(*self.where(r, key), _text(found), message))
 
     def note(self, r: int, key: str, found: Any, message: str) -> None:
-        self.notes.append(CellIssue(self.sheet, self.ref(r, key), _text(found), message))
+        self.notes.append(CellIssue(*self.where(r, key), _text(found), message))
+
+    def where(self, r: int, key: str) -> tuple[str, str]:
+        return self.grid.address(r, self.cols.get(key, 0))
 
     def ref(self, r: int, key: str) -> str:
-        return cell_ref(r, self.cols[key]) if key in self.cols else cell_ref(r, 0)
+        area, spot = self.where(r, key)
+        return f"{area}!{spot}"
 
 
 def _resolve_dittos(
@@ -376,6 +391,7 @@ def _indicator(
     if en := _text(row.get("en")):
         ind["en"] = en
     b.cells[ptr] = b.ref(r, "name")
+    b.rows[ptr] = r
     b.cells[ptr + "/id"] = b.ref(r, "id" if "id" in b.cols else "name")
     extra = _json_cell(b, r, "extra", row.get("extra"), dict) or {}
     unit = _text(row.get("unit"))
@@ -544,6 +560,7 @@ def _groups(b: _Builder, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             g: dict[str, Any] = {"id": _text(row.get("group_id")) or f"g{gi + 1}", "zh": name}
             ptr = f"/groups/{gi}"
             b.cells[ptr] = b.ref(r, "group")
+            b.rows[ptr] = r
             b.cells[ptr + "/id"] = b.ref(r, "group_id" if "group_id" in b.cols else "group")
             b.cells[ptr + "/weight"] = b.ref(r, "group_weight")
             if en := _text(row.get("group_en")):
@@ -586,40 +603,103 @@ def _groups(b: _Builder, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- putting it together ---------------------------------------------------------------------
 
 
+@dataclass
+class TableSource:
+    """What a reader found in its file: the table, metadata entries and where they sit.
+
+    ``entries`` win over ``base`` metadata (a key/value sheet, or what a document states, such as
+    its classification section); ``defaults`` are used only where nothing else gives the key.
+    """
+
+    grid: Grid
+    entries: Entries = field(default_factory=dict)
+    defaults: Entries = field(default_factory=dict)
+    problems: list[CellIssue] = field(default_factory=list)
+    notes: list[CellIssue] = field(default_factory=list)
+    meta_sheet: str | None = None  # where metadata is expected, for the "missing" messages
+
+
+def read_workbook(path: Path, sheet: str | None = None) -> TableSource:
+    """The table sheet of a workbook and its metadata sheet."""
+    book = _open(path)
+    grid = _table_sheet(book, sheet, path)
+    source = TableSource(grid)
+    meta_sheet = _meta_sheet(book)
+    if meta_sheet:
+        source.entries, source.problems = read_metadata(book, meta_sheet)
+        source.meta_sheet = meta_sheet
+    return source
+
+
+def read_source(path: Path, sheet: str | None = None, pages: str | None = None) -> TableSource:
+    """The table model of any supported file: a workbook, a PDF or a Word document."""
+    suffix = path.suffix.lower()
+    if suffix in (".pdf", ".docx", ".doc"):
+        from cpscore.authoring.documents import read_document
+
+        return read_document(path, pages)
+    if pages:
+        raise InputError("option", Location(str(path)), "--pages given", "a PDF for --pages")
+    return read_workbook(path, sheet)
+
+
 def import_table(
-    path: str | Path, overrides: dict[str, Any] | None = None, sheet: str | None = None
+    path: str | Path,
+    overrides: dict[str, Any] | None = None,
+    sheet: str | None = None,
+    *,
+    pages: str | None = None,
+    base: dict[str, Any] | None = None,
 ) -> ImportResult:
-    """Read a table workbook into a system document; every unreadable cell is a problem.
+    """Read a published table (.xlsx as pasted, .pdf, .docx) into a system document; every
+    unreadable cell is a problem.
 
     ``overrides`` are metadata entries (dotted keys such as ``title.zh``) that win over the
-    metadata sheet. The document is validated (schema and semantic checks) when every cell was
-    read; validation problems are reported at the cell they come from.
+    metadata sheet. ``base`` is an existing system document that supplies what the printed table
+    does not carry (ids, English names, facts, rules, metadata), matched by indicator name.
+    The document is validated (schema and semantic checks) when every cell was read; validation
+    problems are reported at the cell they come from.
     """
     path = Path(path)
-    book = _open(path)
-    name, rows, hr = _table_sheet(book, sheet, path)
+    return interpret(read_source(path, sheet, pages), str(path), overrides, base)
+
+
+def interpret(
+    source: TableSource,
+    path: str,
+    overrides: dict[str, Any] | None = None,
+    base: dict[str, Any] | None = None,
+) -> ImportResult:
+    """The system document a table model describes (the rules in the module docstring)."""
+    from cpscore.authoring import base_system
+
+    grid = source.grid
+    rows = grid.values
+    hr = _find_header(rows)
+    if hr is None:
+        raise no_header(path, grid.name)
     cols, start = _map_columns(rows, hr)
     problems: list[CellIssue] = []
-    notes: list[CellIssue] = []
+    notes: list[CellIssue] = list(source.notes)
     for key in ("group", "group_weight", "name", "weight"):
         if key not in cols:
             header = L.PRINTED[key][0]
-            problems.append(CellIssue(name, cell_ref(hr, 0), "", f"no {header} column"))
+            problems.append(CellIssue(*grid.address(hr, 0), "", f"no {header} column"))
     levels = [
         k.split(":", 1)[1] for k in sorted(cols, key=lambda k: cols[k]) if k.startswith("level:")
     ]
     if not levels:
-        problems.append(CellIssue(name, cell_ref(hr, 0), "", "no Ⅰ级/Ⅱ级/Ⅲ级基准值 columns"))
+        problems.append(CellIssue(*grid.address(hr, 0), "", "no Ⅰ级/Ⅱ级/Ⅲ级基准值 columns"))
     if problems:
         return ImportResult({}, problems, notes)
+    problems += source.problems
 
     meta_cells: dict[str, str] = {}
     doc: dict[str, Any] = {}
-    meta_sheet = _meta_sheet(book)
-    entries: dict[str, tuple[Any, str]] = {}
-    if meta_sheet:
-        entries, issues = read_metadata(book, meta_sheet)
-        problems += issues
+    entries: Entries = dict(source.defaults)
+    if base is not None:
+        entries.update(base_system.metadata_entries(base))
+    entries.update(source.entries)
     for key, value in (overrides or {}).items():
         key = L.META_ALIASES.get(key, key)
         if key not in L.META_KEYS:
@@ -627,36 +707,37 @@ def import_table(
                 CellIssue(f"--set {key}", "", "", "unknown metadata key (see the guide)")
             )
             continue
-        entries[key] = (value, f"--{key}")
+        entries[key] = (value, (f"--{key}", ""))
     for key in L.META_KEYS:
         if key not in entries:
             continue
-        raw, where = entries[key]
+        raw, (area, cell) = entries[key]
         if is_blank(raw) and key not in ("effective", "source.announcement"):
             continue
         value, problem = _meta_value(key, raw)
-        sheet_name, cell = (meta_sheet or "", where) if not where.startswith("--") else (where, "")
         if problem:
-            problems.append(CellIssue(sheet_name, cell, _text(raw), f"{key}: {problem}"))
+            problems.append(CellIssue(area, cell, _text(raw), f"{key}: {problem}"))
             continue
         L.set_dotted(doc, key, value)
-        meta_cells["/" + key.replace(".", "/")] = f"{sheet_name}!{cell}" if cell else sheet_name
-    _defaults(doc, levels, notes, meta_sheet or L.META_SHEET)
+        meta_cells["/" + key.replace(".", "/")] = f"{area}!{cell}" if cell else area
+    _defaults(doc, levels, notes, source.meta_sheet or L.META_SHEET)
 
     facts = doc.get("facts") if isinstance(doc.get("facts"), list) else []
     variables = frozenset(
         f["id"] for f in facts if isinstance(f, dict) and f.get("type") == "number" and "id" in f
     )
-    b = _Builder(name, cols, levels, variables)
+    b = _Builder(grid, cols, levels, variables)
     data_rows = _resolve_dittos(rows, start, cols, b)
+    if base is not None:
+        base_system.fill_rows(base, data_rows, cols)
     doc["groups"] = _groups(b, data_rows)
     problems += b.problems
     notes += b.notes
-    problems += _missing_metadata(doc, meta_sheet)
-    result = ImportResult(_ordered(doc), problems, notes)
+    problems += _missing_metadata(doc, source.meta_sheet)
+    result = ImportResult(_ordered(doc), problems, notes, grid, b.rows, cols)
     if problems:
         return result
-    result.problems += validation_problems(result.doc, str(path), {**meta_cells, **b.cells}, name)
+    result.problems += validation_problems(result.doc, path, {**meta_cells, **b.cells}, grid.name)
     return result
 
 

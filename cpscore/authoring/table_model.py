@@ -1,0 +1,132 @@
+"""The one table model every reader of a published table feeds: rows of cells, each with its
+text, its row/column span and its place in the source (a workbook cell, a box on a PDF page, a
+cell of a Word table).
+
+import-table interprets this model (〃, ``*``, comparators, groups …) once, whatever the source,
+so an Excel paste, the PDF of the announcement and the Word draft are read by the same rules.
+A merged cell holds its value at its top-left position; the positions it covers are ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from cpscore.read.values import cell_ref
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a cell sits in its source: ``sheet``+``cell`` for a workbook; ``page`` and ``bbox``
+    (x0, top, x1, bottom in PDF points, origin top-left) for a PDF; ``table``/``row``/``col``
+    (1-based) for a Word document."""
+
+    sheet: str = ""
+    cell: str = ""
+    page: int = 0
+    bbox: tuple[float, float, float, float] | None = None
+    table: int = 0
+    row: int = 0
+    col: int = 0
+
+    @property
+    def area(self) -> str:
+        """The first part of an address: the sheet, the page or the table."""
+        if self.page:
+            return f"p.{self.page}"
+        if self.table:
+            return f"table {self.table}"
+        return self.sheet
+
+    @property
+    def spot(self) -> str:
+        """The second part: the cell, or the box on the page."""
+        if self.bbox is not None:
+            x0, top, x1, bottom = self.bbox
+            return f"row {self.row} col {self.col} [{x0:.0f},{top:.0f},{x1:.0f},{bottom:.0f}]"
+        if self.table:
+            return f"row {self.row} col {self.col}"
+        return self.cell
+
+    def __str__(self) -> str:
+        return f"{self.area}!{self.spot}" if self.spot else self.area
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {}
+        for k in ("sheet", "cell", "page", "table", "row", "col"):
+            v = getattr(self, k)
+            if v:
+                d[k] = v
+        if self.bbox is not None:
+            d["bbox"] = [round(v, 1) for v in self.bbox]
+        return d
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a table as the source holds it."""
+
+    value: Any  # text for documents; the typed value (number, date) for workbooks
+    place: Place
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Grid:
+    """A table: ``rows[r][c]`` is the Cell starting there, or None (empty, or covered by a
+    merged cell). ``name`` names the table in messages (the sheet, or 'p.5' for a PDF)."""
+
+    name: str
+    rows: list[list[Cell | None]]
+    source: str = "xlsx"  # xlsx | pdf | docx
+    after: list[str] = field(default_factory=list)  # text lines below the table (footnotes …)
+    title: str = ""  # the document's title, where the reader found one
+
+    @property
+    def values(self) -> list[list[Any]]:
+        return [[c.value if c is not None else None for c in row] for row in self.rows]
+
+    def cell(self, r: int, c: int) -> Cell | None:
+        """The cell at (r, c), or the merged cell covering it."""
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]) and self.rows[r][c]:
+            return self.rows[r][c]
+        return self._covered.get((r, c))
+
+    @cached_property
+    def _covered(self) -> dict[tuple[int, int], Cell]:
+        out: dict[tuple[int, int], Cell] = {}
+        for r, row in enumerate(self.rows):
+            for c, cell in enumerate(row):
+                if cell is not None and (cell.rowspan > 1 or cell.colspan > 1):
+                    for rr in range(r, r + cell.rowspan):
+                        for cc in range(c, c + cell.colspan):
+                            out.setdefault((rr, cc), cell)
+        return out
+
+    def place(self, r: int, c: int) -> Place:
+        """Where position (r, c) sits; a covered position names the merged cell covering it."""
+        cell = self.cell(r, c)
+        return cell.place if cell is not None else self.fallback(r, c)
+
+    def fallback(self, r: int, c: int) -> Place:
+        if self.source == "xlsx":
+            return Place(sheet=self.name, cell=cell_ref(r, c))
+        return Place(sheet=self.name, cell=f"row {r + 1} col {c + 1}")
+
+    def address(self, r: int, c: int) -> tuple[str, str]:
+        p = self.place(r, c)
+        return p.area or self.name, p.spot
+
+
+def grid_from_values(name: str, values: list[list[Any]]) -> Grid:
+    """A workbook sheet's values (merged ranges already blank but for their first cell)."""
+    rows = [
+        [
+            None if v is None else Cell(v, Place(sheet=name, cell=cell_ref(r, c)))
+            for c, v in enumerate(row)
+        ]
+        for r, row in enumerate(values)
+    ]
+    return Grid(name, rows, "xlsx")
