@@ -1,0 +1,274 @@
+"""The indicator table of a text-layer PDF, as published with the announcements.
+
+pdfplumber (on pdfminer.six) gives the characters with their size and position and the ruling
+lines; its table finder turns the lines into cell boxes. The boxes' edges give the rows and
+columns, so a box over several of them is a merged cell (the 一级指标 and its weight). The text
+of a cell is its characters, line by line; a raised or lowered small digit is ³ or ₂.
+A table continued on the next pages (same columns) is joined, its repeated header dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from pathlib import Path
+from typing import Any
+
+from cpscore.authoring.table_model import Cell, Grid, Place
+from cpscore.common.errors import InputError, Location
+from cpscore.common.i18n import _
+
+from . import limits
+from .tables import RawTable, assemble
+from .text import join_lines, lowered, raised
+
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+def parse_pages(spec: str | None, count: int, path: str) -> list[int]:
+    """'5-9,12' -> [5, 6, 7, 8, 9, 12] (1-based), within the document."""
+    if not spec:
+        return list(range(1, count + 1))
+    out: list[int] = []
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d+)\s*(?:[-–~]\s*(\d+))?\s*", part)
+        if not m:
+            raise InputError(
+                "pages", Location(path), repr(spec), _("pages such as 5-9 or 3,5-7")
+            )
+        a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+        if not 1 <= a <= b <= count:
+            raise InputError(
+                "pages",
+                Location(path),
+                _("pages {spec}").format(spec=spec),
+                _("pages between 1 and {n}").format(n=count),
+            )
+        out += range(a, b + 1)
+    return sorted(set(out))
+
+
+def _open(path: Path) -> Any:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    where = Location(str(path))
+    try:
+        pdf = pdfplumber.open(path)
+        count = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise InputError(
+            "encrypted",
+            where,
+            _("an encrypted PDF (it needs a password)"),
+            _("the PDF without encryption, as published"),
+        ) from None
+    except Exception as e:  # pdfminer raises many types for a damaged file
+        raise InputError(
+            "damaged",
+            where,
+            _("a damaged or unreadable PDF ({e})").format(e=type(e).__name__),
+            _("the PDF as published (download it again)"),
+        ) from None
+    if count > limits.MAX_PAGES:
+        pdf.close()
+        raise InputError(
+            "too_large",
+            where,
+            _("{n} pages").format(n=count),
+            _("at most {n} pages").format(n=limits.MAX_PAGES),
+        )
+    objects = sum(len(list(x.get_objids())) for x in pdf.doc.xrefs)
+    if objects > limits.MAX_OBJECTS:
+        pdf.close()
+        raise InputError(
+            "too_large",
+            where,
+            _("{n} objects").format(n=objects),
+            _("at most {n} objects").format(n=limits.MAX_OBJECTS),
+        )
+    return pdf
+
+
+def _check_text(page: Any, path: str) -> bool:
+    """Whether the page has a text layer; refuse text that extracts as codes."""
+    chars = page.chars
+    if len(chars) > limits.MAX_CHARS_PER_PAGE:
+        raise InputError(
+            "too_large",
+            Location(path, f"p.{page.page_number}"),
+            _("{n} characters on one page").format(n=len(chars)),
+            _("at most {n}").format(n=limits.MAX_CHARS_PER_PAGE),
+        )
+    for ch in chars:
+        text = ch.get("text", "")
+        if text.startswith("(cid:") or _PRIVATE.search(text):
+            raise InputError(
+                "no_unicode",
+                Location(path, f"p.{page.page_number}"),
+                _("text that extracts as glyph codes ({text!r}, font {font})").format(
+                    text=text, font=ch.get("fontname", "?")
+                ),
+                _(
+                    "a PDF whose fonts map to Unicode (export it again from the source "
+                    "document with fonts embedded; OCR is not supported)"
+                ),
+            )
+    return any(ch.get("text", "").strip() for ch in chars)
+
+
+def _lines(chars: list[dict[str, Any]]) -> list[str]:
+    """The characters of one box as lines of text, top to bottom."""
+    chars = [c for c in chars if c.get("upright", True)] or chars
+    if not chars:
+        return []
+    mid = lambda c: (c["top"] + c["bottom"]) / 2  # noqa: E731
+    chars = sorted(chars, key=mid)
+    groups: list[list[dict[str, Any]]] = []
+    first = 0.0
+    for c in chars:
+        if groups and mid(c) - first <= 0.7 * max(x["size"] for x in groups[-1]):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+            first = mid(c)
+    return [_line_text(g) for g in groups]
+
+
+def _line_text(chars: list[dict[str, Any]]) -> str:
+    chars = sorted(chars, key=lambda c: c["x0"])
+    size = max(c["size"] for c in chars)
+    base = statistics.median(c["bottom"] for c in chars if c["size"] >= 0.9 * size)
+    out = ""
+    prev = None
+    for c in chars:
+        t = c["text"]
+        if prev is not None and t != " " and not out.endswith(" "):
+            gap = c["x0"] - prev["x1"]
+            if gap > 0.3 * size and (t.isascii() or out[-1:].isascii()):
+                out += " "
+        if c["size"] < 0.85 * size and t.strip():
+            if c["bottom"] < base - 0.15 * size:
+                t = raised(t)
+            elif c["bottom"] > base + 0.05 * size:
+                t = lowered(t)
+        out += t
+        prev = c
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _inside(c: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    x = (c["x0"] + c["x1"]) / 2
+    y = (c["top"] + c["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _edges(values: list[float]) -> list[float]:
+    """Distinct edges, points closer than 1 pt taken as one."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > 1.0:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda k: abs(edges[k] - v))
+
+
+def _raw_table(page: Any, table: Any) -> RawTable:
+    boxes = [tuple(b) for b in table.cells]
+    xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
+    ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
+    nrows, ncols = len(ys) - 1, len(xs) - 1
+    rows: list[list[Cell | None]] = [[None] * ncols for _ in range(nrows)]
+    chars = [c for c in page.chars if c.get("text", "").strip() or c.get("text") == " "]
+    for box in boxes:
+        r0, r1 = _index(ys, box[1]), _index(ys, box[3])
+        c0, c1 = _index(xs, box[0]), _index(xs, box[2])
+        if r1 <= r0 or c1 <= c0:
+            continue
+        text = join_lines(_lines([c for c in chars if _inside(c, box)]))
+        place = Place(page=page.page_number, bbox=box, row=r0 + 1, col=c0 + 1)
+        rows[r0][c0] = Cell(text, place, r1 - r0, c1 - c0)
+    return RawTable(rows, tuple(xs), page.page_number, tuple(table.bbox))
+
+
+def _text_below(page: Any, bottom: float) -> list[str]:
+    chars = [c for c in page.chars if c["top"] >= bottom]
+    return _lines(chars)
+
+
+def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
+    clock = limits.Clock(str(path))
+    pdf = _open(path)
+    try:
+        selected = parse_pages(pages, len(pdf.pages), str(path))
+        tables: list[RawTable] = []
+        textless: list[int] = []
+        texts: dict[int, list[str]] = {}
+        title = ""
+        for n in selected:
+            clock.check(n)
+            page = pdf.pages[n - 1]
+            try:
+                has_text = _check_text(page, str(path))
+                found = page.find_tables(_TABLE_SETTINGS) if has_text else []
+            except InputError:
+                raise
+            except Exception as e:
+                raise InputError(
+                    "damaged",
+                    Location(str(path), f"p.{n}"),
+                    _("a page that cannot be read ({e})").format(e=type(e).__name__),
+                    _("the PDF as published (download it again)"),
+                ) from None
+            if not has_text:
+                textless.append(n)
+                continue
+            if not title:
+                title = _title(page)
+            found = sorted(found, key=lambda t: t.bbox[1])
+            for t in found:
+                tables.append(_raw_table(page, t))
+            last = max((t.bbox[3] for t in found), default=0.0)
+            texts[n] = _text_below(page, last)
+            page.close()  # frees the page's parsed objects: memory stays flat over pages
+        if not tables and textless:
+            raise InputError(
+                "no_text_layer",
+                Location(str(path), _("pages {p}").format(p=_ranges(textless))),
+                _("no text layer (a scanned document)"),
+                _("a PDF with text, as published; OCR is not supported"),
+            )
+        return assemble(tables, str(path), "pdf", texts, title, textless)
+    finally:
+        pdf.close()
+
+
+def _title(page: Any) -> str:
+    """The document's title: the largest text on its first page with text that names a system."""
+    lines: dict[float, list[dict[str, Any]]] = {}
+    for c in page.chars:
+        lines.setdefault(round(c["top"]), []).append(c)
+    best = ""
+    best_size = 0.0
+    for chars in lines.values():
+        text = _line_text(chars)
+        size = max(c["size"] for c in chars)
+        if "指标体系" in text and size > best_size:
+            best, best_size = text, size
+    return best
+
+
+def _ranges(pages: list[int]) -> str:
+    out: list[str] = []
+    for p in pages:
+        if out and "-" not in out[-1] and int(out[-1]) == p - 1:
+            out[-1] = f"{out[-1]}-{p}"
+        elif out and "-" in out[-1] and int(out[-1].split("-")[1]) == p - 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{p}"
+        else:
+            out.append(str(p))
+    return ",".join(out)
