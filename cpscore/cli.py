@@ -167,7 +167,7 @@ def validate(files: tuple[str, ...], bundled: bool) -> None:
             bad += 1
             click.echo(e.describe())
         else:
-            click.echo(f"{p}: valid ({s.id}, {len(s.indicators)} indicators, status {s.status})")
+            click.echo(f"{p}: valid ({s.id}, {len(s.indicators)} indicators, status {s.status_label()})")
     sys.exit(1 if bad else 0)
 
 

@@ -82,6 +82,7 @@ META_KEYS = (
     "status",
     "notice.zh",
     "notice.en",
+    "verification",
     "method",
     "composite",
     "renormalise",
@@ -96,7 +97,7 @@ META_KEYS = (
 )
 # Metadata written as JSON in its cell: lists and objects (from `levels` on, all of them).
 JSON_META = frozenset(
-    {"source.tables", "replaces", "composite", *META_KEYS[META_KEYS.index("levels") :]}
+    {"source.tables", "replaces", "composite", "verification", *META_KEYS[META_KEYS.index("levels") :]}
 )
 META_ALIASES = {
     "标题": "title.zh",

@@ -47,6 +47,8 @@ def system_block(system: System, lang: str) -> dict[str, Any]:
         "effective": system.effective,
         "method": system.method,
         "status": system.status,
+        "status_label": system.status_label(lang),
+        "verification": system.verification,
         "official": system.official,
         "notice": system.notice.get(lang) if system.notice and not system.official else None,
         "source": {

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cpscore.common.i18n import _
 from cpscore.common.errors import Problem, SystemFileError
 
 from .model import (
@@ -60,7 +61,13 @@ def schema_problems(doc: Any) -> list[Problem]:
             import jsonschema.exceptions as jex
 
             best = jex.best_match(err.context)
-        problems.append(Problem(pointer(best.absolute_path), best.message))
+        hint = ""
+        if best.validator == "required" and "'verification'" in best.message:
+            hint = _(
+                "status official needs the record of `cpscore verify` against the official "
+                "document; otherwise the status is unverified"
+            )
+        problems.append(Problem(pointer(best.absolute_path), best.message, hint))
     return sorted(problems, key=lambda p: p.pointer)
 
 

@@ -224,6 +224,25 @@ class System:
     def official(self) -> bool:
         return self.status == "official"
 
+    @property
+    def verification(self) -> dict[str, Any] | None:
+        v = self.raw.get("verification")
+        return v if isinstance(v, dict) else None
+
+    def status_label(self, lang: str = "zh") -> str:
+        """The status as every output names it: an official system with who verified it, when."""
+        return status_label(self.status, self.verification, lang)
+
+
+def status_label(status: str, verification: dict[str, Any] | None, lang: str = "zh") -> str:
+    """'官方，张三 2026-12-01 核对' / 'official, verified by 张三 on 2026-12-01'; else the status."""
+    if status != "official" or not verification:
+        return status
+    by, date = verification.get("by", "?"), verification.get("date", "?")
+    if lang == "en":
+        return f"official, verified by {by} on {date}"
+    return f"官方，{by} {date} 核对"
+
     @cached_property
     def score_names(self) -> tuple[str, ...]:
         if self.method == "composite":

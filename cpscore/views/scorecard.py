@@ -337,7 +337,7 @@ def _summary(
     row = _kv(ws, row, t["issuer"], sysb["issuer"], st)
     row = _kv(ws, row, t["effective"], sysb["effective"] or "—", st)
     status_row = row
-    row = _kv(ws, row, t["status"], sysb["status"], st)
+    row = _kv(ws, row, t["status"], sysb.get("status_label") or sysb["status"], st)
     if not sysb["official"]:
         ws.cell(status_row, 2).font = st.Font(bold=True, color=NOTICE_RED)
     row = _kv(ws, row, t["system_id"], sysb["id"], st)

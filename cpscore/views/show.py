@@ -24,6 +24,8 @@ def normalised(system: System) -> dict[str, Any]:
         "version": system.version,
         "title": system.title.zh,
         "status": system.status,
+        "status_label": system.status_label(),
+        "verification": system.verification,
         "notice": system.notice.zh if system.notice and not system.official else None,
         "method": system.method,
         "levels": [{"id": lv.id, "zh": lv.name.zh, "en": lv.name.en} for lv in system.classes],
@@ -74,7 +76,7 @@ def render_table(system: System, lang: str = "zh") -> None:
     console = Console()
     if system.notice and not system.official:
         console.print(f"[bold red]{system.notice.get(lang)}[/bold red]")
-    table = Table(title=f"{system.title.get(lang)} ({system.id}, {system.status})", show_lines=True)
+    table = Table(title=f"{system.title.get(lang)} ({system.id}, {system.status_label(lang)})", show_lines=True)
     for col in ("group (w)", "indicator", "unit", "w", *[lv.id for lv in system.levels], "*"):
         table.add_column(col, overflow="fold")
     for g in system.groups:

@@ -96,7 +96,7 @@ def render(doc: dict[str, Any], lang: str = "zh", console: Any = None) -> None:
     system = doc["system"]
     plant = doc["plant"]
     console.print(
-        f"[bold]{plant.get('name') or plant.get('id')}[/bold] · {system['title']} ({system['id']}, {system['status']})"
+        f"[bold]{plant.get('name') or plant.get('id')}[/bold] · {system['title']} ({system['id']}, {system.get('status_label') or system['status']})"
     )
     klass = doc["class"]
     console.print(
