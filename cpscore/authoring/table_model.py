@@ -83,6 +83,7 @@ class Grid:
     source: str = "xlsx"  # xlsx | pdf | docx
     after: list[str] = field(default_factory=list)  # text lines below the table (footnotes …)
     title: str = ""  # the document's title, where the reader found one
+    after_place: Place | None = None  # where the text below the table sits (PDF)
 
     @property
     def values(self) -> list[list[Any]]:

@@ -195,9 +195,17 @@ def _raw_table(page: Any, table: Any) -> RawTable:
     return RawTable(rows, tuple(xs), page.page_number, tuple(table.bbox))
 
 
-def _text_below(page: Any, bottom: float) -> list[str]:
-    chars = [c for c in page.chars if c["top"] >= bottom]
-    return _lines(chars)
+def _text_below(page: Any, bottom: float) -> tuple[list[str], Place | None]:
+    chars = [c for c in page.chars if c["top"] >= bottom and c.get("text", "").strip()]
+    if not chars:
+        return [], None
+    box = (
+        min(c["x0"] for c in chars),
+        min(c["top"] for c in chars),
+        max(c["x1"] for c in chars),
+        max(c["bottom"] for c in chars),
+    )
+    return _lines(chars), Place(page=page.page_number, bbox=box)
 
 
 def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
@@ -208,6 +216,7 @@ def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
         tables: list[RawTable] = []
         textless: list[int] = []
         texts: dict[int, list[str]] = {}
+        below: dict[int, Place | None] = {}
         title = ""
         for n in selected:
             clock.check(n)
@@ -233,7 +242,7 @@ def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
             for t in found:
                 tables.append(_raw_table(page, t))
             last = max((t.bbox[3] for t in found), default=0.0)
-            texts[n] = _text_below(page, last)
+            texts[n], below[n] = _text_below(page, last)
             page.close()  # frees the page's parsed objects: memory stays flat over pages
         if not tables and textless:
             raise InputError(
@@ -242,7 +251,10 @@ def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
                 _("no text layer (a scanned document)"),
                 _("a PDF with text, as published; OCR is not supported"),
             )
-        return assemble(tables, str(path), "pdf", texts, title, textless)
+        source = assemble(tables, str(path), "pdf", texts, title, textless)
+        last = max((c.place.page for r in source.grid.rows for c in r if c), default=0)
+        source.grid.after_place = below.get(last)
+        return source
     finally:
         pdf.close()
 
