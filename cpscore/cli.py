@@ -318,14 +318,31 @@ def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option("--pages", metavar="PAGES", help="PDF only: the pages holding the table, e.g. 5-9.")
+@click.option(
+    "--base",
+    metavar="SYSTEM",
+    help="Take what the printed table does not carry (ids, English names, facts, rules, "
+    "metadata) from this system (bundled id or JSON file).",
+)
 def import_table_cmd(
-    table: str, output: str, sheet: str | None, settings: tuple[str, ...], notes: bool, fmt: str
+    table: str,
+    output: str,
+    sheet: str | None,
+    settings: tuple[str, ...],
+    notes: bool,
+    fmt: str,
+    pages: str | None,
+    base: str | None,
 ) -> None:
-    """Read an indicator table (.xlsx laid out as published) and write a validated system file.
+    """Read an indicator table and write a validated system file.
 
-    Every cell that cannot be interpreted is listed with its address and no file is written.
+    TABLE is the published PDF (text layer) or Word .docx itself, or an .xlsx laid out as
+    published. Every cell that cannot be interpreted is listed with its place (sheet and cell;
+    page and box; table, row and column) and no file is written.
     Exit 0 written, 1 cells could not be interpreted, 2 unreadable input or usage error.
     """
+    from cpscore.authoring.export_table import load_doc
     from cpscore.authoring.import_table import TableImportError, import_table, write_system
 
     overrides = {}
@@ -334,7 +351,9 @@ def import_table_cmd(
         if not sep:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--set")
         overrides[key.strip()] = value
-    result = import_table(table, overrides, sheet)
+    _not_over_input(output, table)
+    base_doc = load_doc(base, check=False) if base else None
+    result = import_table(table, overrides, sheet, pages=pages, base=base_doc)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -370,16 +389,113 @@ def import_table_cmd(
     "--output",
     required=True,
     type=click.Path(dir_okay=False),
-    help="Workbook (.xlsx) to write.",
+    help="File to write: .xlsx (the table to edit), .pdf or .docx (the printed document).",
 )
 def export_table_cmd(system_ref: str, output: str) -> None:
-    """Write a system (bundled id, sector or JSON path) as the printed table layout (.xlsx)."""
+    """Write a system (bundled id, sector or JSON path) in the printed table layout.
+
+    .xlsx: the table with every field, to edit and import again; .pdf/.docx: the table as the
+    published document prints it (import it with --base SYSTEM to get the same system again).
+    """
     from cpscore.authoring.export_table import export_table, load_doc
 
-    if not output.lower().endswith(".xlsx"):
-        raise click.BadParameter("the output must end in .xlsx", param_hint="-o")
-    export_table(load_doc(system_ref), output)
+    suffix = output.lower().rsplit(".", 1)[-1]
+    if suffix not in ("xlsx", "pdf", "docx"):
+        raise click.BadParameter("the output must end in .xlsx, .pdf or .docx", param_hint="-o")
+    if suffix == "xlsx":
+        export_table(load_doc(system_ref), output)
+    else:
+        from cpscore.authoring.export_document import export_document
+
+        export_document(load_doc(system_ref), output)
     click.echo(f"wrote {output}")
+
+
+def _not_over_input(output: str, *inputs: str) -> None:
+    from pathlib import Path
+
+    out = Path(output).resolve()
+    for i in inputs:
+        if Path(i).resolve() == out:
+            raise click.BadParameter(f"{output} is an input; write elsewhere", param_hint="-o")
+
+
+@main.command()
+@click.argument("system_ref", metavar="SYSTEM")
+@click.option(
+    "--against", "document", required=True, type=click.Path(dir_okay=False), help="The .pdf/.docx."
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Page (.html).")
+@click.option("--pages", metavar="PAGES", help="PDF only: the pages holding the table, e.g. 5-9.")
+def review(system_ref: str, document: str, output: str, pages: str | None) -> None:
+    """Write a review page: every reading of SYSTEM beside its spot in the document.
+
+    One self-contained HTML page (images inlined, no script): one row per indicator with the
+    crop of that row from the PDF page (or the .docx cell text); rows with an interpretation
+    or a difference from the document are marked and listed first.
+    """
+    from cpscore.authoring.review import write_review
+
+    _not_over_input(output, system_ref, document)
+    cmp = write_review(system_ref, document, output, pages)
+    state = "equals the document" if cmp.same else (
+        f"{len(cmp.differences) + len(cmp.problems)} difference(s) from the document"
+    )
+    click.echo(f"wrote {output} ({system_ref} {state})")
+
+
+@main.command()
+@click.argument("system_path", metavar="SYSTEM.json", type=click.Path(dir_okay=False))
+@click.option(
+    "--against", "document", required=True, type=click.Path(dir_okay=False), help="The .pdf/.docx."
+)
+@click.option("--by", "by", metavar="NAME", help="Who checked the numbers (核对人).")
+@click.option("--announcement", metavar="TEXT", help="The announcement, e.g. 2014年第3号公告.")
+@click.option("--pages", metavar="PAGES", help="PDF only: the pages holding the table, e.g. 5-9.")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Only say whether the system equals the document."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of SYSTEM.json."
+)
+def verify(
+    system_path: str,
+    document: str,
+    by: str | None,
+    announcement: str | None,
+    pages: str | None,
+    check_only: bool,
+    output: str | None,
+) -> None:
+    """Compare SYSTEM.json with the official document number by number and text by text.
+
+    When everything agrees, mark it official with a verification record (who, when, document
+    title, SHA-256, pages, announcement) written into SYSTEM.json (or -o); otherwise list the
+    differences and write nothing (exit 1). With --check, write nothing: exit 0 when the system
+    equals the document, 1 when it differs.
+    """
+    from cpscore.authoring import verify as V
+
+    if check_only:
+        cmp, remarks = V.check(system_path, document, pages)
+        for r in remarks:
+            click.echo(f"note: {r}")
+        if cmp.same:
+            click.echo(f"{system_path}: equals {document}")
+            sys.exit(0)
+        click.echo(V.VerificationError(system_path, cmp).describe())
+        sys.exit(1)
+    if not by:
+        raise click.UsageError("--by NAME is required (who checked the numbers), or use --check")
+    if output:
+        _not_over_input(output, document)
+    doc = V.verify(system_path, document, by, announcement, pages, output)
+    from cpscore.system.model import status_label
+
+    click.echo(
+        f"wrote {output or system_path}: {status_label(doc['status'], doc['verification'])} "
+        f"({doc['verification']['document']['sha256'][:12]}…)"
+    )
 
 
 @main.command("diff")
