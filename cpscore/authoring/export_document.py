@@ -186,8 +186,11 @@ def write_docx(doc: dict[str, Any], target: str | Path) -> None:
     d.add_paragraph("表1 评价指标项目、权重及基准值")
     table = d.add_table(rows=len(rows) + 1, cols=len(header))
     table.style = "Table Grid"
+    from docx.oxml import OxmlElement
+
     for c, h in enumerate(header):
         _runs(table.cell(0, c).paragraphs[0], h)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated per page
     for r, row in enumerate(rows, start=1):
         for c, v in enumerate(row):
             if v:

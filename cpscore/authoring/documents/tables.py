@@ -14,6 +14,7 @@ from cpscore.common.errors import InputError, Location
 from cpscore.common.i18n import _
 
 from .classification import recognise
+from .text import join_lines
 
 
 @dataclass
@@ -41,6 +42,26 @@ def _continues(first: RawTable, part: RawTable) -> bool:
     return True
 
 
+def _is_rest_of_row(row: list[Cell | None], key_cols: list[int]) -> bool:
+    """A row broken over a page: its second part has neither number nor weight of its own."""
+    blank = all(c >= len(row) or row[c] is None or not str(row[c].value) for c in key_cols)
+    return bool(key_cols) and blank and any(c is not None and str(c.value) for c in row)
+
+
+def _joined(above: list[Cell | None], rest: list[Cell | None]) -> list[Cell | None]:
+    """The two parts of a row broken over a page as one row (texts joined, first place kept)."""
+    out = list(above)
+    for c, cell in enumerate(rest):
+        if cell is None or not str(cell.value):
+            continue
+        if c < len(out) and out[c] is not None:
+            top = out[c]
+            out[c] = Cell(join_lines([str(top.value), str(cell.value)]), top.place, top.rowspan, top.colspan)
+        elif c < len(out):
+            out[c] = cell
+    return out
+
+
 def assemble(
     tables: list[RawTable],
     path: str,
@@ -49,7 +70,7 @@ def assemble(
     title: str,
     textless: list[int],
 ):  # -> TableSource
-    from cpscore.authoring.import_table import CellIssue, TableSource, _find_header
+    from cpscore.authoring.import_table import CellIssue, TableSource, _find_header, _map_columns
 
     start = next(
         (k for k, t in enumerate(tables) if _find_header(Grid("", t.rows).values) is not None),
@@ -68,8 +89,11 @@ def assemble(
         )
     first = tables[start]
     grid_rows = [list(r) for r in first.rows]
-    hr = _find_header(Grid("", first.rows).values) or 0
-    header = [first.texts(r) for r in range(hr, min(hr + 2, len(first.rows)))]
+    values = Grid("", first.rows).values
+    hr = _find_header(values) or 0
+    cols, body = _map_columns(values, hr)
+    header = [first.texts(r) for r in range(hr, body)]
+    key_cols = [cols[k] for k in ("no", "weight") if k in cols]
     parts = [first]
     k = start + 1
     while k < len(tables) and _continues(first, tables[k]):
@@ -77,6 +101,9 @@ def assemble(
         r = 0
         while r < len(part.rows) and part.texts(r) in header:
             r += 1  # the header repeated on the new page
+        if r < len(part.rows) and grid_rows and _is_rest_of_row(part.rows[r], key_cols):
+            grid_rows[-1] = _joined(grid_rows[-1], part.rows[r])
+            r += 1
         grid_rows += [list(x) for x in part.rows[r:]]
         parts.append(part)
         k += 1
