@@ -57,14 +57,15 @@ def _open(path: Path) -> Any:
     try:
         pdf = pdfplumber.open(path)
         count = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise InputError(
-            "encrypted",
-            where,
-            _("an encrypted PDF (it needs a password)"),
-            _("the PDF without encryption, as published"),
-        ) from None
     except Exception as e:  # pdfminer raises many types for a damaged file
+        inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e  # pdfplumber wraps
+        if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
+            raise InputError(
+                "encrypted",
+                where,
+                _("an encrypted PDF (it needs a password)"),
+                _("the PDF without encryption, as published"),
+            ) from None
         raise InputError(
             "damaged",
             where,
