@@ -167,7 +167,9 @@ def validate(files: tuple[str, ...], bundled: bool) -> None:
             bad += 1
             click.echo(e.describe())
         else:
-            click.echo(f"{p}: valid ({s.id}, {len(s.indicators)} indicators, status {s.status_label()})")
+            click.echo(
+                f"{p}: valid ({s.id}, {len(s.indicators)} indicators, status {s.status_label()})"
+            )
     sys.exit(1 if bad else 0)
 
 
@@ -425,7 +427,9 @@ def _not_over_input(output: str, *inputs: str) -> None:
 @click.option(
     "--against", "document", required=True, type=click.Path(dir_okay=False), help="The .pdf/.docx."
 )
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Page (.html).")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Page (.html)."
+)
 @click.option("--pages", metavar="PAGES", help="PDF only: the pages holding the table, e.g. 5-9.")
 def review(system_ref: str, document: str, output: str, pages: str | None) -> None:
     """Write a review page: every reading of SYSTEM beside its spot in the document.
@@ -438,8 +442,10 @@ def review(system_ref: str, document: str, output: str, pages: str | None) -> No
 
     _not_over_input(output, system_ref, document)
     cmp = write_review(system_ref, document, output, pages)
-    state = "equals the document" if cmp.same else (
-        f"{len(cmp.differences) + len(cmp.problems)} difference(s) from the document"
+    state = (
+        "equals the document"
+        if cmp.same
+        else (f"{len(cmp.differences) + len(cmp.problems)} difference(s) from the document")
     )
     click.echo(f"wrote {output} ({system_ref} {state})")
 

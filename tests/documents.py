@@ -55,7 +55,9 @@ def long_system() -> dict[str, Any]:
                     kind="qualitative",
                     answer="level",
                     requirements={
-                        "I": {"zh": f"建立完善的环境管理体系并通过认证，制度{k}全部落实，记录完整可查"},
+                        "I": {
+                            "zh": f"建立完善的环境管理体系并通过认证，制度{k}全部落实，记录完整可查"
+                        },
                         "II": {"zh": f"建立环境管理体系，制度{k}基本落实"},
                         "III": {"zh": "有环境管理制度"},
                     },
@@ -83,7 +85,9 @@ def long_system() -> dict[str, Any]:
             if k % 6 == 0:
                 ind["limiting"] = True
             inds.append(ind)
-        groups.append({"id": f"g{gi + 1}", "zh": names[gi], "weight": weights[gi], "indicators": inds})
+        groups.append(
+            {"id": f"g{gi + 1}", "zh": names[gi], "weight": weights[gi], "indicators": inds}
+        )
     cement = json.loads(CEMENT.read_text(encoding="utf-8"))
     doc = {
         "id": META["id"],

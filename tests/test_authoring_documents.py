@@ -58,7 +58,7 @@ def test_long_table_over_three_pages_reads_back_exactly(long_docs):
 
 
 def test_pdf_reads_superscripts_wrapped_names_and_comparator_words(long_docs):
-    doc, d = long_docs
+    _doc, d = long_docs
     result = import_table(d / "long.pdf", META)
     inds = [i for g in result.doc["groups"] for i in g["indicators"]]
     assert inds[0]["unit"] == "m³/t" and inds[5]["unit"] == "tCO₂/t"
@@ -177,7 +177,7 @@ def test_the_printed_numbers_come_from_the_document_not_the_base(tmp_path):
 
 
 def test_pages_option_selects_the_table_pages(long_docs):
-    doc, d = long_docs
+    _doc, d = long_docs
     result = import_table(d / "long.pdf", META, pages="1-2")
     names = [i["zh"] for g in result.doc["groups"] for i in g["indicators"]]
     assert 20 < len(names) < 60  # the rows of page 3 are not read

@@ -40,7 +40,14 @@ def _run(*args: str):
 def test_verify_writes_official_with_its_record(pair):
     system, pdf = pair
     res = _run(
-        "verify", str(system), "--against", str(pdf), "--by", "张三", "--announcement", "2026年第1号"
+        "verify",
+        str(system),
+        "--against",
+        str(pdf),
+        "--by",
+        "张三",
+        "--announcement",
+        "2026年第1号",
     )
     assert res.exit_code == 0, res.output
     doc = json.loads(system.read_text(encoding="utf-8"))

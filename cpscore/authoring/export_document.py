@@ -33,9 +33,9 @@ def printed_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list
     """The printed columns only: header, rows of texts, and each group's row span."""
     if doc.get("method") != "graded":
         raise UsageError(
-            _("a document is written for the graded (Ⅰ/Ⅱ/Ⅲ级基准值) layout; {id} uses the {m} method").format(
-                id=doc.get("id"), m=doc.get("method")
-            )
+            _(
+                "a document is written for the graded (Ⅰ/Ⅱ/Ⅲ级基准值) layout; {id} uses the {m} method"
+            ).format(id=doc.get("id"), m=doc.get("method"))
         )
     header, rows, spans = table_rows(doc)
     n = 6 + len(doc["levels"])
@@ -63,7 +63,7 @@ def classification_lines(doc: dict[str, Any]) -> list[str]:
         if rule.get("class") not in names:
             continue
         when = rule.get("when", {})
-        conds = when["$and"] if "$and" in when else [when]
+        conds = when.get("$and", [when])
         parts = []
         for c in conds:
             part = _condition(c)
@@ -148,7 +148,12 @@ def write_pdf(doc: dict[str, Any], target: str | Path, landscape: bool = True) -
         story += [Paragraph(_markup(x), body) for x in lines]
     with atomic_path(target) as tmp:
         SimpleDocTemplate(
-            str(tmp), pagesize=size, leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36,
+            str(tmp),
+            pagesize=size,
+            leftMargin=36,
+            rightMargin=36,
+            topMargin=36,
+            bottomMargin=36,
             title=doc["title"]["zh"],
         ).build(story)
 

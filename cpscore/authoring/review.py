@@ -74,9 +74,7 @@ class _Pages:
             ink = ImageOps.invert(inner).point(lambda v: 255 if v > 60 else 0).getbbox()
             if ink:
                 m = int(4 * SCALE)
-                part = inner.crop(
-                    (max(0, ink[0] - m), max(0, ink[1] - m), ink[2] + m, ink[3] + m)
-                )
+                part = inner.crop((max(0, ink[0] - m), max(0, ink[1] - m), ink[2] + m, ink[3] + m))
         if part.width > WIDTH:
             part = part.resize((WIDTH, max(1, part.height * WIDTH // part.width)))
         return _png(part)
@@ -172,7 +170,9 @@ def render_review(system: dict[str, Any], cmp: Comparison) -> str:
                 anchor = f"r{gi}-{ii}"
                 if cls:
                     why = _("differs from the system file") if cls == "diff" else "; ".join(notes)
-                    first.append(f'<li><a href="#{anchor}">{html.escape(ind["zh"])}</a> — {html.escape(why)}</li>')
+                    first.append(
+                        f'<li><a href="#{anchor}">{html.escape(ind["zh"])}</a> — {html.escape(why)}</li>'
+                    )
                 box = _row_box(grid, r, result.cols.get("name", 0))
                 if pages is not None and box:
                     shown = f'<div class=meta>p.{box[0]}</div><img alt="" src="{pages.crop(*box)}">'
@@ -180,7 +180,9 @@ def render_review(system: dict[str, Any], cmp: Comparison) -> str:
                     shown = _doc_text(grid, r)
                 system_cell = ""
                 if differs:
-                    system_cell = f"<div class=bad>{_('system file')}:</div>{_reading(theirs, levels)}"
+                    system_cell = (
+                        f"<div class=bad>{_('system file')}:</div>{_reading(theirs, levels)}"
+                    )
                 elif theirs is None:
                     system_cell = f"<div class=bad>{_('not in the system file')}</div>"
                 why = "".join(f"<div class=why>⚑ {html.escape(n)}</div>" for n in notes)
@@ -194,9 +196,13 @@ def render_review(system: dict[str, Any], cmp: Comparison) -> str:
     finally:
         if pages is not None:
             pages.close()
-    status = _("equal: the system equals the document") if cmp.same else _(
-        "{n} difference(s): see the marked rows"
-    ).format(n=len(cmp.differences) + len(cmp.problems))
+    status = (
+        _("equal: the system equals the document")
+        if cmp.same
+        else _("{n} difference(s): see the marked rows").format(
+            n=len(cmp.differences) + len(cmp.problems)
+        )
+    )
     problems = "".join(f"<li class=bad>{html.escape(str(p))}</li>" for p in cmp.problems)
     diffs = "".join(f"<li>{html.escape(x)}</li>" for x in cmp.differences)
     title = html.escape(system.get("title", {}).get("zh", system.get("id", "")))
@@ -230,7 +236,9 @@ def _group_row(
             cell = grid.cell(r, result.cols.get(key, 0))
             if pages is not None and cell is not None and cell.place.bbox is not None:
                 src = pages.crop(cell.place.page, cell.place.bbox, trim=True)
-                crops.append(f'<img alt="" style="display:inline-block;vertical-align:middle;margin-right:24px" src="{src}">')
+                crops.append(
+                    f'<img alt="" style="display:inline-block;vertical-align:middle;margin-right:24px" src="{src}">'
+                )
             elif cell is not None:
                 crops.append(f"<div class=cell>{html.escape(str(cell.value))}</div>")
         shown = "".join(crops)

@@ -97,7 +97,13 @@ META_KEYS = (
 )
 # Metadata written as JSON in its cell: lists and objects (from `levels` on, all of them).
 JSON_META = frozenset(
-    {"source.tables", "replaces", "composite", "verification", *META_KEYS[META_KEYS.index("levels") :]}
+    {
+        "source.tables",
+        "replaces",
+        "composite",
+        "verification",
+        *META_KEYS[META_KEYS.index("levels") :],
+    }
 )
 META_ALIASES = {
     "标题": "title.zh",

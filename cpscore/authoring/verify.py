@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,19 +19,12 @@ from typing import Any
 
 from cpscore.common.errors import CpscoreError
 from cpscore.common.i18n import _
+from cpscore.read.workbook import sha256_of
 
 from .import_table import CellIssue, ImportResult, import_table
 
 # What a verification does not compare: the status it sets, and the record itself.
 _UNCOMPARED = ("status", "notice", "verification")
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass
@@ -182,7 +174,9 @@ def check(
     remarks: list[str] = []
     record = system.get("verification")
     if system.get("status") != "official" or not record:
-        remarks.append(_("the system is not marked official (status {s})").format(s=system.get("status")))
+        remarks.append(
+            _("the system is not marked official (status {s})").format(s=system.get("status"))
+        )
     elif record.get("document", {}).get("sha256") != cmp.sha256:
         remarks.append(
             _("the document is not the file verified on {date} (SHA-256 differs)").format(

@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cpscore.common.i18n import _
 from cpscore.common.errors import Problem, SystemFileError
+from cpscore.common.i18n import _
 
 from .model import (
     Benchmark,

@@ -76,7 +76,10 @@ def render_table(system: System, lang: str = "zh") -> None:
     console = Console()
     if system.notice and not system.official:
         console.print(f"[bold red]{system.notice.get(lang)}[/bold red]")
-    table = Table(title=f"{system.title.get(lang)} ({system.id}, {system.status_label(lang)})", show_lines=True)
+    table = Table(
+        title=f"{system.title.get(lang)} ({system.id}, {system.status_label(lang)})",
+        show_lines=True,
+    )
     for col in ("group (w)", "indicator", "unit", "w", *[lv.id for lv in system.levels], "*"):
         table.add_column(col, overflow="fold")
     for g in system.groups:

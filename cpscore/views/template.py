@@ -149,7 +149,10 @@ def _instructions(system: System, lang: str) -> list[tuple[str, str]]:
     eff = system.effective or ("未生效（草案）" if zh else "not in force (draft)")
     lines = [
         ("title", system.title.get(lang)),
-        ("plain", f"{system.id} · {system.issuer.get(lang)} · {eff} · status: {system.status_label(lang)}"),
+        (
+            "plain",
+            f"{system.id} · {system.issuer.get(lang)} · {eff} · status: {system.status_label(lang)}",
+        ),
     ]
     if notice:
         lines.append(("notice", notice))

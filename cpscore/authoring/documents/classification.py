@@ -55,7 +55,7 @@ def recognise(lines: list[str]) -> tuple[list[dict[str, Any]] | None, str]:
         if [r for r in full if r["class"] != "lagging"] == rules:
             return copy.deepcopy(full), f"classification section read as the preset {preset}"
     last = rules[-1]["when"]
-    negations = [_negate(c) for c in (last["$and"] if "$and" in last else [last])]
+    negations = [_negate(c) for c in (last.get("$and", [last]))]
     lagging = negations[0] if len(negations) == 1 else {"$or": negations}
     rules.append({"class": "lagging", "when": lagging})
     levels = ", ".join(r["class"] for r in rules[:-1])
@@ -65,5 +65,5 @@ def recognise(lines: list[str]) -> tuple[list[dict[str, Any]] | None, str]:
 def _negate(cond: dict[str, Any]) -> dict[str, Any]:
     if "$gte" in cond:
         return {"$lt": cond["$gte"]}
-    (key, value), = cond.items()
+    ((key, value),) = cond.items()
     return {key: not value}

@@ -63,7 +63,13 @@ def _paragraph_text(p: Any) -> str:
         text = "".join(t.text or "" for t in run.iter(f"{_W}t"))
         va = run.find(f"{_W}rPr/{_W}vertAlign")
         align = va.get(f"{_W}val") if va is not None else ""
-        out += raised(text) if align == "superscript" else lowered(text) if align == "subscript" else text
+        out += (
+            raised(text)
+            if align == "superscript"
+            else lowered(text)
+            if align == "subscript"
+            else text
+        )
     return out
 
 

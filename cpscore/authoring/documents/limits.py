@@ -44,6 +44,14 @@ def check_file(path: Path) -> None:
         )
 
 
+def bound(where: Location, n: int, limit: int, what: str) -> None:
+    """Refuse a document with more than ``limit`` of something (pages, objects, characters)."""
+    if n > limit:
+        raise InputError(
+            "too_large", where, f"{n} {what}", _("at most {n}").format(n=limit) + f" {what}"
+        )
+
+
 @dataclass
 class Clock:
     """The time budget of one document."""

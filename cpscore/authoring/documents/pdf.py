@@ -14,7 +14,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from cpscore.authoring.table_model import Cell, Grid, Place
+from cpscore.authoring.table_model import Cell, Place
 from cpscore.common.errors import InputError, Location
 from cpscore.common.i18n import _
 
@@ -34,9 +34,7 @@ def parse_pages(spec: str | None, count: int, path: str) -> list[int]:
     for part in spec.split(","):
         m = re.fullmatch(r"\s*(\d+)\s*(?:[-–~]\s*(\d+))?\s*", part)
         if not m:
-            raise InputError(
-                "pages", Location(path), repr(spec), _("pages such as 5-9 or 3,5-7")
-            )
+            raise InputError("pages", Location(path), repr(spec), _("pages such as 5-9 or 3,5-7"))
         a, b = int(m.group(1)), int(m.group(2) or m.group(1))
         if not 1 <= a <= b <= count:
             raise InputError(
@@ -72,36 +70,21 @@ def _open(path: Path) -> Any:
             _("a damaged or unreadable PDF ({e})").format(e=type(e).__name__),
             _("the PDF as published (download it again)"),
         ) from None
-    if count > limits.MAX_PAGES:
+    try:
+        limits.bound(where, count, limits.MAX_PAGES, _("pages"))
+        objects = sum(len(list(x.get_objids())) for x in pdf.doc.xrefs)
+        limits.bound(where, objects, limits.MAX_OBJECTS, _("objects"))
+    except InputError:
         pdf.close()
-        raise InputError(
-            "too_large",
-            where,
-            _("{n} pages").format(n=count),
-            _("at most {n} pages").format(n=limits.MAX_PAGES),
-        )
-    objects = sum(len(list(x.get_objids())) for x in pdf.doc.xrefs)
-    if objects > limits.MAX_OBJECTS:
-        pdf.close()
-        raise InputError(
-            "too_large",
-            where,
-            _("{n} objects").format(n=objects),
-            _("at most {n} objects").format(n=limits.MAX_OBJECTS),
-        )
+        raise
     return pdf
 
 
 def _check_text(page: Any, path: str) -> bool:
     """Whether the page has a text layer; refuse text that extracts as codes."""
     chars = page.chars
-    if len(chars) > limits.MAX_CHARS_PER_PAGE:
-        raise InputError(
-            "too_large",
-            Location(path, f"p.{page.page_number}"),
-            _("{n} characters on one page").format(n=len(chars)),
-            _("at most {n}").format(n=limits.MAX_CHARS_PER_PAGE),
-        )
+    where = Location(path, f"p.{page.page_number}")
+    limits.bound(where, len(chars), limits.MAX_CHARS_PER_PAGE, _("characters on one page"))
     for ch in chars:
         text = ch.get("text", "")
         if text.startswith("(cid:") or _PRIVATE.search(text):

@@ -56,7 +56,9 @@ def _joined(above: list[Cell | None], rest: list[Cell | None]) -> list[Cell | No
             continue
         if c < len(out) and out[c] is not None:
             top = out[c]
-            out[c] = Cell(join_lines([str(top.value), str(cell.value)]), top.place, top.rowspan, top.colspan)
+            out[c] = Cell(
+                join_lines([str(top.value), str(cell.value)]), top.place, top.rowspan, top.colspan
+            )
         elif c < len(out):
             out[c] = cell
     return out

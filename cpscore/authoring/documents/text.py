@@ -21,7 +21,13 @@ def join_lines(lines: list[str]) -> str:
     for line in (x.strip() for x in lines):
         if not line:
             continue
-        if out and out[-1].isascii() and out[-1].isalpha() and line[0].isascii() and line[0].isalpha():
+        if (
+            out
+            and out[-1].isascii()
+            and out[-1].isalpha()
+            and line[0].isascii()
+            and line[0].isalpha()
+        ):
             out += " "
         out += line
     return out
