@@ -233,6 +233,12 @@ class System:
         """The status as every output names it: an official system with who verified it, when."""
         return status_label(self.status, self.verification, lang)
 
+    @cached_property
+    def score_names(self) -> tuple[str, ...]:
+        if self.method == "composite":
+            return ("P", "P1", "P2")
+        return tuple(f"Y_{lv.id}" for lv in self.levels)
+
 
 def status_label(status: str, verification: dict[str, Any] | None, lang: str = "zh") -> str:
     """'官方，张三 2026-12-01 核对' / 'official, verified by 张三 on 2026-12-01'; else the status."""
@@ -242,9 +248,3 @@ def status_label(status: str, verification: dict[str, Any] | None, lang: str = "
     if lang == "en":
         return f"official, verified by {by} on {date}"
     return f"官方，{by} {date} 核对"
-
-    @cached_property
-    def score_names(self) -> tuple[str, ...]:
-        if self.method == "composite":
-            return ("P", "P1", "P2")
-        return tuple(f"Y_{lv.id}" for lv in self.levels)

@@ -11,6 +11,7 @@ Every number comes from the bundled system file (itself cited); only the printin
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment  # noqa: E402
 
 from cpscore.authoring.cells import format_number  # noqa: E402
+from cpscore.authoring.export_document import write_docx, write_pdf  # noqa: E402
 from cpscore.authoring.export_table import export_table  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -148,11 +150,27 @@ def messy(doc: dict, target: Path) -> None:
     wb.save(target)
 
 
+def as_published(doc: dict) -> dict:
+    """The system with benchmarks spelled as a typeset document might (以下, 不大于, ＞ …)."""
+    out = copy.deepcopy(doc)
+    for g in out["groups"]:
+        for ind in g["indicators"]:
+            for lv, bench in (ind.get("benchmarks") or {}).items():
+                if (ind["id"], lv) in SPELLINGS:
+                    bench["printed"] = SPELLINGS[(ind["id"], lv)]
+    return out
+
+
 def main() -> None:
     doc = json.loads(SYSTEM.read_text(encoding="utf-8"))
     export_table(doc, HERE / "table-export.xlsx")
     messy(doc, HERE / "table-example.xlsx")
-    print("wrote", HERE / "table-export.xlsx", "and", HERE / "table-example.xlsx")
+    # The document itself, as its holder receives it (same numbers; a stand-in for the PDF
+    # attachment of an announcement and the Word file of a draft for comment).
+    write_pdf(as_published(doc), HERE / "standard-example.pdf")
+    write_docx(as_published(doc), HERE / "standard-example.docx")
+    print("wrote", *(HERE / n for n in ("table-export.xlsx", "table-example.xlsx")), end=" ")
+    print("standard-example.pdf/.docx")
 
 
 if __name__ == "__main__":
