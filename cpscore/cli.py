@@ -442,11 +442,7 @@ def review(system_ref: str, document: str, output: str, pages: str | None) -> No
 
     _not_over_input(output, system_ref, document)
     cmp = write_review(system_ref, document, output, pages)
-    state = (
-        "equals the document"
-        if cmp.same
-        else (f"{len(cmp.differences) + len(cmp.problems)} difference(s) from the document")
-    )
+    state = "equals the document" if cmp.same else (f"{cmp.count} difference(s) from the document")
     click.echo(f"wrote {output} ({system_ref} {state})")
 
 

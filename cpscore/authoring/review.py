@@ -28,10 +28,10 @@ WIDTH = 1200  # px: a row crop fits a laptop screen with its 8-pt digits ~14 px 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:16px;color:#222}
 h1{font-size:20px} .meta{color:#555;font-size:13px}
-table{border-collapse:collapse;width:100%;max-width:1240px} td,th{border:1px solid #bbb;padding:6px;vertical-align:top;font-size:13px}
+table{border-collapse:collapse;width:100%;max-width:1240px;table-layout:fixed} col.g{width:170px} td,th{border:1px solid #bbb;padding:6px;vertical-align:top;font-size:13px}
 th{background:#eee;text-align:left} img{max-width:100%;display:block} tr.crop td{border-top:none;padding-top:0}
 tr.flag{background:#fff4d6} tr.diff{background:#fde2e2} .why{color:#a15c00;font-size:12px}
-.bad{color:#b00020;font-weight:bold} .lv{white-space:nowrap} .cell{font-family:monospace;white-space:pre-wrap}
+.bad{color:#b00020;font-weight:bold} .lv{display:block;padding-left:1.5em;text-indent:-1.5em} .cell{font-family:monospace;white-space:pre-wrap}
 ul.first li{margin:2px 0}
 """
 
@@ -127,7 +127,7 @@ def _reading(ind: dict[str, Any], levels: list[str]) -> str:
         else:
             text = _bench((ind.get("benchmarks") or {}).get(lv))
         parts.append(f"<span class=lv>{lv}: {html.escape(text)}</span>")
-    return "<br>".join(parts)
+    return parts[0] + "".join(parts[1:])
 
 
 def _row_notes(result: ImportResult, grid: Grid, r: int) -> list[str]:
@@ -153,6 +153,7 @@ def render_review(system: dict[str, Any], cmp: Comparison) -> str:
     pages = _Pages(cmp.document) if grid is not None and grid.source == "pdf" else None
     by_id = {i["id"]: i for g in system.get("groups", []) for i in g["indicators"]}
     body: list[str] = []
+    differing: list[str] = []  # listed before the interpreted rows
     first: list[str] = []
     try:
         for gi, g in enumerate(doc.get("groups", [])):
@@ -170,9 +171,8 @@ def render_review(system: dict[str, Any], cmp: Comparison) -> str:
                 anchor = f"r{gi}-{ii}"
                 if cls:
                     why = _("differs from the system file") if cls == "diff" else "; ".join(notes)
-                    first.append(
-                        f'<li><a href="#{anchor}">{html.escape(ind["zh"])}</a> — {html.escape(why)}</li>'
-                    )
+                    item = f'<li><a href="#{anchor}">{html.escape(ind["zh"])}</a> — {html.escape(why)}</li>'
+                    (differing if cls == "diff" else first).append(item)
                 box = _row_box(grid, r, result.cols.get("name", 0))
                 if pages is not None and box:
                     shown = f'<div class=meta>p.{box[0]}</div><img alt="" src="{pages.crop(*box)}">'
@@ -199,10 +199,9 @@ def render_review(system: dict[str, Any], cmp: Comparison) -> str:
     status = (
         _("equal: the system equals the document")
         if cmp.same
-        else _("{n} difference(s): see the marked rows").format(
-            n=len(cmp.differences) + len(cmp.problems)
-        )
+        else _("{n} difference(s): see the marked rows").format(n=cmp.count)
     )
+    first = differing + first
     problems = "".join(f"<li class=bad>{html.escape(str(p))}</li>" for p in cmp.problems)
     diffs = "".join(f"<li>{html.escape(x)}</li>" for x in cmp.differences)
     title = html.escape(system.get("title", {}).get("zh", system.get("id", "")))
@@ -213,7 +212,7 @@ def render_review(system: dict[str, Any], cmp: Comparison) -> str:
         f"{cmp.sha256[:16]}… · {_('pages')} {cmp.pages or '—'} · {html.escape(status)}</div>"
         + (f"<h2>{_('Look here first')}</h2><ul class=first>{''.join(first)}</ul>" if first else "")
         + (f"<ul>{problems}{diffs}</ul>" if problems or diffs else "")
-        + f"<table><tr><th>{_('group')}</th><th>{_('what cpscore read')} / "
+        + f"<table><col class=g><col><tr><th>{_('group')}</th><th>{_('what cpscore read')} / "
         f"{_('the document')}</th></tr>{''.join(body)}</table></body></html>"
     )
 

@@ -37,11 +37,16 @@ class Comparison:
     pages: list[int]
     reading: ImportResult
     problems: list[CellIssue] = field(default_factory=list)
-    differences: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)  # the diff's lines, as printed
+    changes: int = 0  # how many values differ
 
     @property
     def same(self) -> bool:
         return not self.problems and not self.differences
+
+    @property
+    def count(self) -> int:
+        return len(self.problems) + self.changes
 
 
 def _comparable(doc: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +84,7 @@ def compare(system: dict[str, Any], document: str | Path, pages: str | None = No
         )
         lines = [x for x in render_text(d).splitlines()[2:] if x.strip()]
         cmp.differences = lines or [_("the system and the document differ (printed texts)")]
+        cmp.changes = max(len(d.changes), 1)
     return cmp
 
 
@@ -93,7 +99,7 @@ class VerificationError(CpscoreError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        n = len(self.cmp.problems) + len(self.cmp.differences)
+        n = self.cmp.count
         lines = [
             _("{system}: {n} difference(s) from {doc}; nothing written").format(
                 system=self.system, n=n, doc=self.cmp.document
