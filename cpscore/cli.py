@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from cpscore.common.errors import CpscoreError
+from cpscore.common.i18n import _
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -419,7 +420,9 @@ def _not_over_input(output: str, *inputs: str) -> None:
     out = Path(output).resolve()
     for i in inputs:
         if Path(i).resolve() == out:
-            raise click.BadParameter(f"{output} is an input; write elsewhere", param_hint="-o")
+            raise click.BadParameter(
+                _("{output} is an input; write elsewhere").format(output=output), param_hint="-o"
+            )
 
 
 @main.command()
@@ -442,7 +445,11 @@ def review(system_ref: str, document: str, output: str, pages: str | None) -> No
 
     _not_over_input(output, system_ref, document)
     cmp = write_review(system_ref, document, output, pages)
-    state = "equals the document" if cmp.same else (f"{cmp.count} difference(s) from the document")
+    state = (
+        _("equals the document")
+        if cmp.same
+        else _("{n} difference(s) from the document").format(n=cmp.count)
+    )
     click.echo(f"wrote {output} ({system_ref} {state})")
 
 
@@ -483,12 +490,14 @@ def verify(
         for r in remarks:
             click.echo(f"note: {r}")
         if cmp.same:
-            click.echo(f"{system_path}: equals {document}")
+            click.echo(
+                _("{system}: equals {document}").format(system=system_path, document=document)
+            )
             sys.exit(0)
         click.echo(V.VerificationError(system_path, cmp).describe())
         sys.exit(1)
     if not by:
-        raise click.UsageError("--by NAME is required (who checked the numbers), or use --check")
+        raise click.UsageError(_("--by NAME is required (who checked the numbers), or use --check"))
     if output:
         _not_over_input(output, document)
     doc = V.verify(system_path, document, by, announcement, pages, output)

@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from cpscore.authoring import table_layout as L
+from cpscore.common.i18n import _
 
 _Y = re.compile(r"Y_?[{(（]?(I{1,3}|IV|V)[})）]?\s*(≥|>=|=|＝)\s*(\d+(?:\.\d+)?)")
 _LIMITING = re.compile(r"(?<!非)限定性指标(?:全部|均|都)?(?:满足|达到)(I{1,3}|IV|V)级")
@@ -31,7 +32,7 @@ def recognise(lines: list[str]) -> tuple[list[dict[str, Any]] | None, str]:
     text = re.sub(r"\s+", "", text)
     found = list(_Y.finditer(text))
     if not found:
-        return None, (
+        return None, _(
             "no classification section recognised; give the rule with "
             "--set classification=2013|43329|JSON"
         )
@@ -53,13 +54,15 @@ def recognise(lines: list[str]) -> tuple[list[dict[str, Any]] | None, str]:
     for preset in ("2013", "43329"):
         full = L.CLASSIFICATION_PRESETS[preset]
         if [r for r in full if r["class"] != "lagging"] == rules:
-            return copy.deepcopy(full), f"classification section read as the preset {preset}"
+            msg = _("classification section read as the preset {preset}").format(preset=preset)
+            return copy.deepcopy(full), msg
     last = rules[-1]["when"]
     negations = [_negate(c) for c in (last.get("$and", [last]))]
     lagging = negations[0] if len(negations) == 1 else {"$or": negations}
     rules.append({"class": "lagging", "when": lagging})
     levels = ", ".join(r["class"] for r in rules[:-1])
-    return rules, f"classification section read for levels {levels}; check it in the review"
+    msg = _("classification section read for levels {levels}; check it in the review")
+    return rules, msg.format(levels=levels)
 
 
 def _negate(cond: dict[str, Any]) -> dict[str, Any]:

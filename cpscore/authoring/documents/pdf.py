@@ -166,7 +166,7 @@ def _raw_table(page: Any, table: Any) -> RawTable:
     xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
     ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
     nrows, ncols = len(ys) - 1, len(xs) - 1
-    rows: list[list[Cell | None]] = [[None] * ncols for _ in range(nrows)]
+    rows: list[list[Cell | None]] = [[None] * ncols for _row in range(nrows)]
     chars = [c for c in page.chars if c.get("text", "").strip() or c.get("text") == " "]
     for box in boxes:
         r0, r1 = _index(ys, box[1]), _index(ys, box[3])

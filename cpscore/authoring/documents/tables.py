@@ -124,7 +124,7 @@ def assemble(
     area = f"p.{last_page}" if last_page else name
     for line in after:
         if line.startswith(("注", "说明", "备注")):
-            source.notes.append(CellIssue(area, "", line[:80], "footnote below the table"))
+            source.notes.append(CellIssue(area, "", line[:80], _("footnote below the table")))
     if title:
         for key in ("title.zh", "source.title"):
             source.defaults[key] = (title, (name, "title"))
@@ -136,6 +136,6 @@ def assemble(
         source.notes.append(CellIssue(area, "", "", message))
     if textless:
         source.notes.append(
-            CellIssue(str(textless), "", "", "pages without a text layer were skipped")
+            CellIssue(str(textless), "", "", _("pages without a text layer were skipped"))
         )
     return source
