@@ -200,3 +200,31 @@ def text_only_pdf(path: Path, pages: int = 1) -> None:
         c.drawString(72, 720, f"关于发布清洁生产评价指标体系的公告 第{n + 1}页")
         c.showPage()
     c.save()
+
+
+def turned_pdf(src: Path, target: Path, turn: int, page_rotation: int = 0) -> None:
+    """Every (landscape) page of ``src`` drawn turned by ``turn`` degrees counter-clockwise on
+    a portrait page, as announcements print wide tables; ``page_rotation`` sets /Rotate too,
+    as when the page is meant to be shown turned."""
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(str(src))
+    out = pdfium.PdfDocument.new()
+    for i in range(len(source)):
+        w, h = source[i].get_size()
+        page = out.new_page(h, w)
+        xobj = source.page_as_xobject(i, out)
+        obj = xobj.as_pageobject()
+        m = pdfium.PdfMatrix()
+        if turn == 90:
+            m = m.rotate(90, ccw=True).translate(h, 0)
+        elif turn == 270:
+            m = m.rotate(90, ccw=False).translate(0, w)
+        obj.transform(m)
+        page.insert_obj(obj)
+        page.gen_content()
+        if page_rotation:
+            page.set_rotation(page_rotation)
+    out.save(str(target))
+    out.close()
+    source.close()

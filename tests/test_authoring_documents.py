@@ -22,6 +22,7 @@ from documents import (
     scanned_pdf,
     soffice,
     text_only_pdf,
+    turned_pdf,
 )
 
 from cpscore.authoring.documents import limits
@@ -310,3 +311,21 @@ def test_unreadable_cell_in_a_pdf_is_reported_at_its_page_and_box(tmp_path, monk
     res = CliRunner().invoke(main, args)
     assert res.exit_code == 1 and not out.exists()
     assert "p.1!row 4 col 8 [" in res.output and "'≤2 0': digits separated by a space" in res.output
+
+
+@pytest.mark.parametrize(
+    ("turn", "rotate"),
+    [(90, 0), (270, 0), (90, 90), (270, 270), (90, 270)],
+    ids=["up", "down", "up-shown-landscape", "down-shown-landscape", "upside-down"],
+)
+def test_tables_printed_sideways_read_back_exactly(tmp_path, turn, rotate):
+    """A landscape table drawn turned on a portrait page (text running up or down the page),
+    with and without /Rotate telling the viewer to show it turned."""
+    doc = json.loads(SYSTEM_FILES[0].read_text(encoding="utf-8"))
+    write_pdf(doc, tmp_path / "flat.pdf")
+    turned_pdf(tmp_path / "flat.pdf", tmp_path / "turned.pdf", turn, rotate)
+    result = import_table(tmp_path / "turned.pdf", base=doc)
+    assert result.problems == []
+    assert canonical(result.doc) == canonical(doc)
+    # the page's /Rotate is set aside; the turn is the text's on the page itself
+    assert result.grid.place(result.rows["/groups/0/indicators/0"], 3).turn == turn

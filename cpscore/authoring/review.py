@@ -51,13 +51,17 @@ class _Pages:
         self.pdf = pdfium.PdfDocument(str(path))
         self.images: dict[int, Any] = {}
 
-    def crop(self, page: int, box: tuple[float, float, float, float], trim: bool = False) -> str:
+    def crop(
+        self, page: int, box: tuple[float, float, float, float], trim: bool = False, turn: int = 0
+    ) -> str:
         """The box of the page as a data: PNG; ``trim``: only the inked part inside the box
         (a merged cell many rows tall shows its text, not its white space)."""
         from PIL import ImageOps
 
         if page not in self.images:
-            self.images[page] = self.pdf[page - 1].render(scale=SCALE).to_pil().convert("L")
+            pdf_page = self.pdf[page - 1]
+            pdf_page.set_rotation(0)  # boxes are in the page's own frame (documents/pdf.py)
+            self.images[page] = pdf_page.render(scale=SCALE).to_pil().convert("L")
         img = self.images[page]
         pad = 3
         x0, top, x1, bottom = box
@@ -75,6 +79,8 @@ class _Pages:
             if ink:
                 m = int(4 * SCALE)
                 part = inner.crop((max(0, ink[0] - m), max(0, ink[1] - m), ink[2] + m, ink[3] + m))
+        if turn:  # a table printed sideways: the crop turned so that it reads upright
+            part = part.rotate(-turn, expand=True, fillcolor=255)
         if part.width > WIDTH:
             part = part.resize((WIDTH, max(1, part.height * WIDTH // part.width)))
         return _png(part)
@@ -85,7 +91,7 @@ class _Pages:
 
 def _row_box(
     grid: Grid, r: int, first_col: int
-) -> tuple[int, tuple[float, float, float, float]] | None:
+) -> tuple[int, tuple[float, float, float, float], int] | None:
     """The page and box of table row r from the indicator's name on (the group cells have
     their own rows): the height of the row's own cells."""
     cells = [
@@ -102,7 +108,7 @@ def _row_box(
         max(b[2] for b in boxes),  # type: ignore[index]
         max(b[3] for b in boxes),  # type: ignore[index]
     )
-    return cells[0].place.page, box
+    return cells[0].place.page, box, cells[0].place.turn
 
 
 def _bench(b: dict[str, Any] | None) -> str:
@@ -175,7 +181,7 @@ def render_review(system: dict[str, Any], cmp: Comparison) -> str:
                     (differing if cls == "diff" else first).append(item)
                 box = _row_box(grid, r, result.cols.get("name", 0))
                 if pages is not None and box:
-                    shown = f'<div class=meta>p.{box[0]}</div><img alt="" src="{pages.crop(*box)}">'
+                    shown = f'<div class=meta>p.{box[0]}</div><img alt="" src="{pages.crop(box[0], box[1], turn=box[2])}">'
                 else:
                     shown = _doc_text(grid, r)
                 system_cell = ""
@@ -234,7 +240,7 @@ def _group_row(
         for key in ("group", "group_weight"):
             cell = grid.cell(r, result.cols.get(key, 0))
             if pages is not None and cell is not None and cell.place.bbox is not None:
-                src = pages.crop(cell.place.page, cell.place.bbox, trim=True)
+                src = pages.crop(cell.place.page, cell.place.bbox, trim=True, turn=cell.place.turn)
                 crops.append(
                     f'<img alt="" style="display:inline-block;vertical-align:middle;margin-right:24px" src="{src}">'
                 )
@@ -259,7 +265,7 @@ def _classification_row(doc: dict[str, Any], grid: Grid | None, pages: _Pages | 
     if grid is not None and grid.after_place is not None:
         p = grid.after_place
         if pages is not None and p.bbox is not None:
-            shown = f'<img alt="" src="{pages.crop(p.page, p.bbox)}">'
+            shown = f'<img alt="" src="{pages.crop(p.page, p.bbox, turn=p.turn)}">'
     if grid is not None and not shown:
         shown = "<div class=cell>" + html.escape("\n".join(grid.after)) + "</div>"
     return (

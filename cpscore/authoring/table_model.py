@@ -29,6 +29,7 @@ class Place:
     table: int = 0
     row: int = 0
     col: int = 0
+    turn: int = 0  # PDF: degrees the text is turned on the page (90: it runs up the page)
 
     @property
     def area(self) -> str:

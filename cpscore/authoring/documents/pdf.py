@@ -9,6 +9,7 @@ A table continued on the next pages (same columns) is joined, its repeated heade
 
 from __future__ import annotations
 
+import io
 import re
 import statistics
 from pathlib import Path
@@ -19,6 +20,7 @@ from cpscore.common.errors import InputError, Location
 from cpscore.common.i18n import _
 
 from . import limits
+from .frame import Frame
 from .tables import RawTable, assemble
 from .text import join_lines, lowered, raised
 
@@ -70,6 +72,9 @@ def _open(path: Path) -> Any:
             _("a damaged or unreadable PDF ({e})").format(e=type(e).__name__),
             _("the PDF as published (download it again)"),
         ) from None
+    if any(p.rotation for p in pdf.pages):
+        pdf.close()
+        pdf = pdfplumber.open(unrotated(path))
     try:
         limits.bound(where, count, limits.MAX_PAGES, _("pages"))
         objects = sum(len(list(x.get_objids())) for x in pdf.doc.xrefs)
@@ -78,6 +83,27 @@ def _open(path: Path) -> Any:
         pdf.close()
         raise
     return pdf
+
+
+def unrotated(path: Path) -> io.BytesIO:
+    """The document with every page's /Rotate removed, in memory (the file is not touched).
+
+    pdfplumber turns the characters of a rotated page but not its ruling lines, so tables are
+    read in the page's own frame, and the text direction is found from the characters
+    (frame.py); the review renders the pages the same way.
+    """
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for page in doc:
+            page.set_rotation(0)
+        buf = io.BytesIO()
+        doc.save(buf)
+    finally:
+        doc.close()
+    buf.seek(0)
+    return buf
 
 
 def _check_text(page: Any, path: str) -> bool:
@@ -161,35 +187,42 @@ def _index(edges: list[float], v: float) -> int:
     return min(range(len(edges)), key=lambda k: abs(edges[k] - v))
 
 
-def _raw_table(page: Any, table: Any) -> RawTable:
-    boxes = [tuple(b) for b in table.cells]
+def _raw_table(page: Any, table: Any, frame: Frame, chars: list[dict[str, Any]]) -> RawTable:
+    """Cells from the table finder's boxes, rows and columns taken in the reading frame."""
+    page_boxes = {frame.box(tuple(b)): tuple(b) for b in table.cells}
+    boxes = list(page_boxes)
     xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
     ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
     nrows, ncols = len(ys) - 1, len(xs) - 1
     rows: list[list[Cell | None]] = [[None] * ncols for _row in range(nrows)]
-    chars = [c for c in page.chars if c.get("text", "").strip() or c.get("text") == " "]
+    chars = [c for c in chars if c.get("text", "").strip() or c.get("text") == " "]
     for box in boxes:
         r0, r1 = _index(ys, box[1]), _index(ys, box[3])
         c0, c1 = _index(xs, box[0]), _index(xs, box[2])
         if r1 <= r0 or c1 <= c0:
             continue
         text = join_lines(_lines([c for c in chars if _inside(c, box)]))
-        place = Place(page=page.page_number, bbox=box, row=r0 + 1, col=c0 + 1)
+        place = Place(
+            page=page.page_number, bbox=page_boxes[box], row=r0 + 1, col=c0 + 1, turn=frame.turn
+        )
         rows[r0][c0] = Cell(text, place, r1 - r0, c1 - c0)
-    return RawTable(rows, tuple(xs), page.page_number, tuple(table.bbox))
+    return RawTable(rows, tuple(xs), page.page_number, frame.box(tuple(table.bbox)))
 
 
-def _text_below(page: Any, bottom: float) -> tuple[list[str], Place | None]:
-    chars = [c for c in page.chars if c["top"] >= bottom and c.get("text", "").strip()]
+def _text_below(
+    page: Any, chars: list[dict[str, Any]], bottom: float, turn: int
+) -> tuple[list[str], Place | None]:
+    chars = [c for c in chars if c["top"] >= bottom and c.get("text", "").strip()]
     if not chars:
         return [], None
+    boxes = [c["page_box"] for c in chars]
     box = (
-        min(c["x0"] for c in chars),
-        min(c["top"] for c in chars),
-        max(c["x1"] for c in chars),
-        max(c["bottom"] for c in chars),
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
     )
-    return _lines(chars), Place(page=page.page_number, bbox=box)
+    return _lines(chars), Place(page=page.page_number, bbox=box, turn=turn)
 
 
 def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
@@ -220,13 +253,16 @@ def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
             if not has_text:
                 textless.append(n)
                 continue
+            frame = Frame.of(page)
+            chars = frame.chars(page.chars)
             if not title:
-                title = _title(page)
-            found = sorted(found, key=lambda t: t.bbox[1])
-            for t in found:
-                tables.append(_raw_table(page, t))
-            last = max((t.bbox[3] for t in found), default=0.0)
-            texts[n], below[n] = _text_below(page, last)
+                title = _title(chars)
+            parts = sorted(
+                (_raw_table(page, t, frame, chars) for t in found), key=lambda t: t.bbox[1]
+            )
+            tables += parts
+            last = max((t.bbox[3] for t in parts), default=0.0)
+            texts[n], below[n] = _text_below(page, chars, last, frame.turn)
             page.close()  # frees the page's parsed objects: memory stays flat over pages
         if not tables and textless:
             raise InputError(
@@ -243,10 +279,10 @@ def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
         pdf.close()
 
 
-def _title(page: Any) -> str:
+def _title(chars: list[dict[str, Any]]) -> str:
     """The document's title: the largest text on its first page with text that names a system."""
     lines: dict[float, list[dict[str, Any]]] = {}
-    for c in page.chars:
+    for c in chars:
         lines.setdefault(round(c["top"]), []).append(c)
     best = ""
     best_size = 0.0
