@@ -329,3 +329,34 @@ def test_tables_printed_sideways_read_back_exactly(tmp_path, turn, rotate):
     assert canonical(result.doc) == canonical(doc)
     # the page's /Rotate is set aside; the turn is the text's on the page itself
     assert result.grid.place(result.rows["/groups/0/indicators/0"], 3).turn == turn
+
+
+def test_classification_table_of_the_2014_texts_is_recognised():
+    from cpscore.authoring import table_layout as L
+    from cpscore.authoring.documents.classification import recognise
+
+    rows = [
+        "表3 清洁生产企业的评定",
+        "企业清洁生产水平 评定条件",
+        "Ⅰ级（国际清洁生产领先水平） 同时满足：——YⅠ≥85；——限定性指标全部满足Ⅰ级基准值要求。",
+        "Ⅱ级（国内清洁生产先进水平） 同时满足：——YⅡ≥85；——限定性指标全部满足Ⅱ级基准值要求及以上。",
+        "Ⅲ级（国内清洁生产基本水平） 满足：YⅢ=100。",
+    ]
+    rules, message = recognise(rows)
+    assert rules == L.CLASSIFICATION_PRESETS["2013"] and "preset 2013" in message
+    # a threshold of its own: read as stated, the class below derived from the last level
+    rules, message = recognise([r.replace("YⅡ≥85", "YⅡ≥80") for r in rows])
+    assert rules[1]["when"]["$and"][0] == {"$gte": {"Y_II": 80}}
+    assert rules[-1] == {"class": "lagging", "when": {"$lt": {"Y_III": 100}}}
+    assert recognise(["注：带*的指标为限定性指标"])[0] is None
+
+
+def test_a_diagonal_watermark_does_not_enter_the_cells(tmp_path):
+    """Drafts carry 征求意见稿 across the page; its turned characters are not cell text."""
+    doc = json.loads(SYSTEM_FILES[0].read_text(encoding="utf-8"))
+    write_pdf(doc, tmp_path / "draft.pdf", watermark="征求意见稿 征求意见稿 征求意见稿")
+    with pdfplumber.open(tmp_path / "draft.pdf") as pdf:
+        assert "征求意见稿" in "".join(c["text"] for c in pdf.pages[0].chars)
+    result = import_table(tmp_path / "draft.pdf", base=doc)
+    assert result.problems == []
+    assert canonical(result.doc) == canonical(doc)

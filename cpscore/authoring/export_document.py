@@ -103,8 +103,11 @@ def _markup(text: str) -> str:
     return "".join(out)
 
 
-def write_pdf(doc: dict[str, Any], target: str | Path, landscape: bool = True) -> None:
-    """The system as a PDF in the published layout (A4, landscape by default)."""
+def write_pdf(
+    doc: dict[str, Any], target: str | Path, landscape: bool = True, watermark: str = ""
+) -> None:
+    """The system as a PDF in the published layout (A4, landscape by default); ``watermark``
+    prints a text across every page, as drafts for comment carry 征求意见稿."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as turn
@@ -146,6 +149,17 @@ def write_pdf(doc: dict[str, Any], target: str | Path, landscape: bool = True) -
     if lines:
         story.append(Spacer(1, 12))
         story += [Paragraph(_markup(x), body) for x in lines]
+
+    def mark(canvas: Any, _doc: Any) -> None:
+        if watermark:
+            canvas.saveState()
+            canvas.setFont(font, 60)
+            canvas.setFillGray(0.85)
+            canvas.translate(size[0] / 2, size[1] / 2)
+            canvas.rotate(35)
+            canvas.drawCentredString(0, 0, watermark)
+            canvas.restoreState()
+
     with atomic_path(target) as tmp:
         SimpleDocTemplate(
             str(tmp),
@@ -155,7 +169,7 @@ def write_pdf(doc: dict[str, Any], target: str | Path, landscape: bool = True) -
             topMargin=36,
             bottomMargin=36,
             title=doc["title"]["zh"],
-        ).build(story)
+        ).build(story, onFirstPage=mark, onLaterPages=mark)
 
 
 def _runs(paragraph: Any, text: str) -> None:

@@ -15,6 +15,12 @@ from typing import Any
 Box = tuple[float, float, float, float]
 
 
+def _aligned(c: dict[str, Any]) -> bool:
+    """Whether a char runs along an axis (a diagonal watermark such as 征求意见稿 does not)."""
+    a, b = c.get("matrix", (1, 0, 0, 1, 0, 0))[:2]
+    return min(abs(a), abs(b)) <= 0.05 * max(abs(a), abs(b), 1e-9)
+
+
 def _direction(c: dict[str, Any]) -> int:
     """Degrees the char's baseline is turned counter-clockwise: 0, 90, 180 or 270."""
     a, b = c.get("matrix", (1, 0, 0, 1, 0, 0))[:2]
@@ -49,9 +55,12 @@ class Frame:
         return b
 
     def chars(self, chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Copies of the chars in the reading frame; ``page_box`` keeps where they are."""
+        """Copies of the chars that read in this frame, moved into it; ``page_box`` keeps where
+        they are. Chars turned otherwise (a diagonal watermark, a stamp) are left out."""
         out = []
         for c in chars:
+            if not _aligned(c) or _direction(c) != self.turn:  # spaces too: they carry a size
+                continue
             page_box = (c["x0"], c["top"], c["x1"], c["bottom"])
             x0, top, x1, bottom = self.box(page_box)
             moved = {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "page_box": page_box}

@@ -50,7 +50,12 @@ def parse_pages(spec: str | None, count: int, path: str) -> list[int]:
 
 
 def _open(path: Path) -> Any:
+    import logging
+
     import pdfplumber
+
+    # pdfminer logs what it tolerates in a font or stream; the user sees one line or none.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     where = Location(str(path))
@@ -130,7 +135,6 @@ def _check_text(page: Any, path: str) -> bool:
 
 def _lines(chars: list[dict[str, Any]]) -> list[str]:
     """The characters of one box as lines of text, top to bottom."""
-    chars = [c for c in chars if c.get("upright", True)] or chars
     if not chars:
         return []
     mid = lambda c: (c["top"] + c["bottom"]) / 2  # noqa: E731
