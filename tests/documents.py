@@ -148,8 +148,17 @@ def scanned_pdf(path: Path) -> None:
     c.save()
 
 
-def cid_pdf(path: Path) -> None:
-    """A page whose font has no Unicode map: its text extracts as (cid:…) codes."""
+_TO_PUA = (
+    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /PUA def "
+    b"1 begincodespacerange <0000> <FFFF> endcodespacerange "
+    b"2 beginbfchar <0041> <E001> <0042> <E002> endbfchar endcmap "
+    b"CMapName currentdict /CMap defineresource pop end end"
+)
+
+
+def cid_pdf(path: Path, private_use: bool = False) -> None:
+    """A page whose font has no Unicode map: its text extracts as (cid:…) codes; with
+    ``private_use`` the map sends the glyphs to private-use code points instead."""
     content = b"BT /F1 12 Tf 72 720 Td <00410042> Tj ET"
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -158,13 +167,15 @@ def cid_pdf(path: Path) -> None:
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSunSubset /Encoding /Identity-H "
-        b"/DescendantFonts [6 0 R] >>",
+        b"/DescendantFonts [6 0 R]" + (b" /ToUnicode 8 0 R" if private_use else b"") + b" >>",
         b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSunSubset "
         b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
         b"/FontDescriptor 7 0 R /DW 1000 >>",
         b"<< /Type /FontDescriptor /FontName /SimSunSubset /Flags 4 /FontBBox [0 0 1000 1000] "
         b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
     ]
+    if private_use:
+        objs.append(b"<< /Length %d >>\nstream\n" % len(_TO_PUA) + _TO_PUA + b"\nendstream")
     out = b"%PDF-1.4\n"
     offsets = []
     for n, body in enumerate(objs, start=1):

@@ -229,13 +229,19 @@ def _refused(path: Path, *args: str) -> str:
 def test_scanned_pdf_names_its_pages_and_says_no_ocr(tmp_path):
     scanned_pdf(tmp_path / "scan.pdf")
     line = _refused(tmp_path / "scan.pdf")
-    assert "pages 1-2" in line and "no text layer" in line and "OCR is not supported" in line
+    assert "p.1-2" in line and "no text layer" in line and "OCR is not supported" in line
 
 
 def test_cid_codes_name_the_page_and_font(tmp_path):
     cid_pdf(tmp_path / "cid.pdf")
     line = _refused(tmp_path / "cid.pdf")
     assert "p.1" in line and "(cid:" in line and "SimSunSubset" in line
+
+
+def test_private_use_characters_name_the_page_and_font(tmp_path):
+    cid_pdf(tmp_path / "pua.pdf", private_use=True)
+    line = _refused(tmp_path / "pua.pdf")
+    assert "p.1" in line and "SimSunSubset" in line and "glyph codes" in line
 
 
 def test_encrypted_pdf(tmp_path):

@@ -43,14 +43,18 @@ class SystemFileError(CpscoreError):
 
 @dataclass
 class Location:
-    """Where in an input a problem sits: file, sheet, cell (any may be unknown)."""
+    """Where in an input a problem sits: file, sheet, cell (any may be unknown); for a
+    document, the page (or pages) instead of the sheet."""
 
     file: str = ""
     sheet: str = ""
     cell: str = ""
+    page: str = ""
 
     def __str__(self) -> str:
         parts = [self.file]
+        if self.page:
+            parts.append(f"p.{self.page}")
         if self.sheet:
             parts.append(f"sheet '{self.sheet}'")
         if self.cell:

@@ -67,7 +67,7 @@ class Clock:
         if time.monotonic() - self.start > self.limit:
             raise InputError(
                 "too_slow",
-                Location(self.path, f"p.{page}"),
+                Location(self.path, page=str(page)),
                 _("reading took more than {s:.0f} s").format(s=self.limit),
                 _("a document that can be read in time; give the table's pages with --pages"),
             )

@@ -114,14 +114,14 @@ def unrotated(path: Path) -> io.BytesIO:
 def _check_text(page: Any, path: str) -> bool:
     """Whether the page has a text layer; refuse text that extracts as codes."""
     chars = page.chars
-    where = Location(path, f"p.{page.page_number}")
+    where = Location(path, page=str(page.page_number))
     limits.bound(where, len(chars), limits.MAX_CHARS_PER_PAGE, _("characters on one page"))
     for ch in chars:
         text = ch.get("text", "")
         if text.startswith("(cid:") or _PRIVATE.search(text):
             raise InputError(
                 "no_unicode",
-                Location(path, f"p.{page.page_number}"),
+                where,
                 _("text that extracts as glyph codes ({text!r}, font {font})").format(
                     text=text, font=ch.get("fontname", "?")
                 ),
@@ -250,7 +250,7 @@ def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
             except Exception as e:
                 raise InputError(
                     "damaged",
-                    Location(str(path), f"p.{n}"),
+                    Location(str(path), page=str(n)),
                     _("a page that cannot be read ({e})").format(e=type(e).__name__),
                     _("the PDF as published (download it again)"),
                 ) from None
@@ -271,7 +271,7 @@ def read_pdf(path: Path, pages: str | None = None):  # -> TableSource
         if not tables and textless:
             raise InputError(
                 "no_text_layer",
-                Location(str(path), _("pages {p}").format(p=_ranges(textless))),
+                Location(str(path), page=_ranges(textless)),
                 _("no text layer (a scanned document)"),
                 _("a PDF with text, as published; OCR is not supported"),
             )
