@@ -250,11 +250,12 @@ def evaluate_workbook(path: str, system: System, strict: bool = False) -> Evalua
 def results_frame(ev: Evaluation) -> pd.DataFrame:
     """One row per plant: class, rank, scores, the rule that fired, missing count and the level
     met by every indicator (``level.<id>``, '' when none). The tabular form of the documents.
-    Every row names the system and its status (official, unverified, illustrative)."""
+    Every row names the system and its status (unverified, illustrative, or official with who
+    verified it and when: 官方，张三 2026-12-01 核对)."""
     sys_ = ev.system
     out = ev.summary()
     out.insert(0, "system", sys_.id)
-    out.insert(1, "status", sys_.status)
+    out.insert(1, "status", sys_.status_label())
     out["missing_count"] = ev.columns["missing_count"].astype(np.int64)
     names = np.array([lv.id for lv in sys_.levels] + [""], dtype=object)
     status = ev.scores.status
