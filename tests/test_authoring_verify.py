@@ -193,3 +193,27 @@ def test_review_does_not_write_over_an_input(pair):
     system, pdf = pair
     res = _run("review", str(system), "--against", str(pdf), "-o", str(pdf))
     assert res.exit_code == 2 and "is an input" in res.output
+
+
+def test_evaluate_and_scorecard_name_who_verified(pair, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    system, pdf = pair
+    verify(system, pdf, "王五", today=dt.date(2026, 12, 1))
+    plant = ROOT / "examples" / "hazardous-waste-incineration" / "plant-advanced.xlsx"
+    label = "官方，王五 2026-12-01 核对"
+    res = _run("evaluate", str(plant), "--system", str(system))
+    assert res.exit_code == 0, res.output
+    assert label in res.output.replace("\n", "")
+    card = tmp_path / "card.xlsx"
+    assert _run("evaluate", str(plant), "--system", str(system), "-o", str(card)).exit_code == 0
+    book = CalamineWorkbook.from_path(str(card))
+    cells = [
+        v
+        for name in book.sheet_names
+        for row in book.get_sheet_by_name(name).to_python()
+        for v in row
+    ]
+    assert label in cells
+    show = _run("show", str(system))
+    assert label in show.output.replace("\n", "")
