@@ -1,6 +1,6 @@
 """cpscore: score plants against China's sector clean-production evaluation indicator systems."""
 
-__version__ = "0.1.0"
+from cpscore.common.version import __version__
 
 __all__ = ["__version__", "evaluate_frame", "evaluate_plant", "load", "load_system"]
 

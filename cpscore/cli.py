@@ -290,7 +290,7 @@ def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
     sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
     system = _load(sector, None if sector else system_ref, None)
     if wide:
-        from cpscore.read.wide import write_wide_workbook
+        from cpscore.views.wide_template import write_wide_workbook
 
         write_wide_workbook(system, output, lang)
     else:

@@ -27,7 +27,7 @@ from typing import Any
 from cpscore.engine import explain
 from cpscore.system import conditions
 
-from .evaluate import Evaluation
+from .evaluation import Evaluation
 from .result import score_thresholds, target
 
 MISSING_COST = 1.0

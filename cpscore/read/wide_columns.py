@@ -26,7 +26,7 @@ from .values import column_letter, is_real
 from .workbook import _is_percent, _Reader
 
 if TYPE_CHECKING:
-    from .wide import Column, WideHeader
+    from .wide_header import Column, WideHeader
 
 
 class ColumnReading:

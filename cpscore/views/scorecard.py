@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.common.atomic import atomic_path
-from cpscore.engine.evaluate import Evaluation
+from cpscore.engine.evaluation import Evaluation
 from cpscore.engine.explain import level_label
 from cpscore.engine.explain import number_text as _fmt
 from cpscore.engine.next_class import NextClassPath, path_to_next_class
