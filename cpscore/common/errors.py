@@ -106,3 +106,14 @@ class Finding:
         if str(self.location):
             d["where"] = str(self.location)
         return d
+
+
+class WorkbookErrors(CpscoreError):
+    """Every problem found in one workbook, reported together."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return "\n".join(e.describe() for e in self.errors)

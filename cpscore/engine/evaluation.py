@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from cpscore.common.errors import Finding
-from cpscore.read.inputs import Inputs
-from cpscore.read.plant_rows import PerPlant, as_per_plant
+from cpscore.common.per_plant import PerPlant, as_per_plant
+from cpscore.engine.inputs import Inputs
 from cpscore.system.model import System
 
 from .decision import Decision, _plain

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.common.atomic import atomic_path
+from cpscore.common.words import level_label
+from cpscore.common.words import number_text as _fmt
 from cpscore.engine.evaluation import Evaluation
-from cpscore.engine.explain import level_label
-from cpscore.engine.explain import number_text as _fmt
 from cpscore.engine.next_class import NextClassPath, path_to_next_class
 
 from .sheetfit import fit_height as _fit_height
