@@ -86,6 +86,10 @@ class UsageError(CpscoreError):
     """A command used wrongly: unknown sector, conflicting options."""
 
 
+class SetupError(CpscoreError):
+    """cpscore's installation cannot run here (a dependency built wrongly for this Python)."""
+
+
 class UnclassifiedPlantError(CpscoreError):
     """No classification rule matched a plant: a defect in the system file, not in the plant."""
 
