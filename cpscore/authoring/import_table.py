@@ -22,41 +22,23 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.authoring import table_layout as L
-from cpscore.authoring.table_model import Grid, grid_from_values
+from cpscore.authoring.table_model import (
+    CellIssue,
+    Entries,
+    Grid,
+    TableSource,
+    find_header,
+    grid_from_values,
+    map_columns,
+)
 from cpscore.common.errors import CpscoreError, InputError, Location, SystemFileError
-from cpscore.read.answers import is_blank
 from cpscore.read.values import cell_ref, parse_number
+from cpscore.system.answers import is_blank
 
 from .cells import DITTO_MARKS, looks_like_benchmark, normalise_text, parse_benchmark, render
 
 _SAME_LEVEL = re.compile(r"^同(I{1,3}|IV|V)级(要求|基准值)?$")
 _FOOTNOTE = re.compile(r"^(注|说明|备注|note)")
-
-
-@dataclass(frozen=True)
-class CellIssue:
-    """One cell of the workbook, and what is wrong with it (or what was interpreted)."""
-
-    sheet: str
-    cell: str
-    found: str
-    message: str
-
-    @property
-    def address(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-
-    def __str__(self) -> str:
-        found = f" {self.found!r}:" if self.found else ""
-        return f"{self.address}:{found} {self.message}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "found": self.found,
-            "message": self.message,
-        }
 
 
 @dataclass
@@ -123,46 +105,6 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _find_header(rows: list[list[Any]]) -> int | None:
-    for r, row in enumerate(rows[:30]):
-        keys = {L.header_key(v) for v in row}
-        if keys & {L.header_key(a) for a in L.PRINTED["name"][1] if a != "指标"}:
-            return r
-    return None
-
-
-def _map_columns(rows: list[list[Any]], hr: int) -> tuple[dict[str, int], int]:
-    """Column key -> index, and the first data row (header may span two rows)."""
-    header = rows[hr]
-    below = rows[hr + 1] if hr + 1 < len(rows) else []
-    cols: dict[str, int] = {}
-    aliases = {
-        L.header_key(a): key for key, (_, names) in L.PRINTED.items() for a in names if a != "指标"
-    }
-    extras = {k: k for k in (*L.GROUP_EXTRAS, *L.INDICATOR_EXTRAS)}
-    two_rows = False
-    for c, v in enumerate(header):
-        k = L.header_key(v)
-        lv = L.level_of_header(v)
-        if lv:
-            cols[f"level:{lv}"] = c
-        elif k in aliases and aliases[k] not in cols:
-            cols[aliases[k]] = c
-        elif k == "权重":
-            # A bare 权重 after 一级指标 is the group weight; after 二级指标, the indicator weight.
-            cols["weight" if "name" in cols else "group_weight"] = c
-        elif k in extras:
-            cols[k] = c
-        elif k.startswith(L.PRINTED_PREFIX):
-            cols[L.PRINTED_PREFIX + k[len(L.PRINTED_PREFIX) :].upper()] = c
-    for c, v in enumerate(below):
-        lv = L.level_of_header(v)
-        if lv and f"level:{lv}" not in cols:
-            cols[f"level:{lv}"] = c
-            two_rows = True
-    return cols, hr + (2 if two_rows else 1)
-
-
 def _meta_sheet(book: Any) -> str | None:
     names = {L.header_key(n): n for n in book.sheet_names}
     for alias in L.META_SHEET_ALIASES:
@@ -182,7 +124,7 @@ def _table_sheet(book: Any, sheet: str | None, path: Path) -> Grid:
                 f"one of {', '.join(book.sheet_names)}",
             )
         rows = _rows(book, name)
-        if _find_header(rows) is not None:
+        if find_header(rows) is not None:
             return grid_from_values(name, rows)
     raise no_header(str(path), sheet or "")
 
@@ -197,9 +139,6 @@ def no_header(path: str, where: str) -> InputError:
 
 
 # --- metadata --------------------------------------------------------------------------------
-
-
-Entries = dict[str, tuple[Any, tuple[str, str]]]  # key -> (value, (sheet/area, cell))
 
 
 def read_metadata(book: Any, sheet: str) -> tuple[Entries, list[CellIssue]]:
@@ -603,22 +542,6 @@ def _groups(b: _Builder, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- putting it together ---------------------------------------------------------------------
 
 
-@dataclass
-class TableSource:
-    """What a reader found in its file: the table, metadata entries and where they sit.
-
-    ``entries`` win over ``base`` metadata (a key/value sheet, or what a document states, such as
-    its classification section); ``defaults`` are used only where nothing else gives the key.
-    """
-
-    grid: Grid
-    entries: Entries = field(default_factory=dict)
-    defaults: Entries = field(default_factory=dict)
-    problems: list[CellIssue] = field(default_factory=list)
-    notes: list[CellIssue] = field(default_factory=list)
-    meta_sheet: str | None = None  # where metadata is expected, for the "missing" messages
-
-
 def read_workbook(path: Path, sheet: str | None = None) -> TableSource:
     """The table sheet of a workbook and its metadata sheet."""
     book = _open(path)
@@ -675,10 +598,10 @@ def interpret(
 
     grid = source.grid
     rows = grid.values
-    hr = _find_header(rows)
+    hr = find_header(rows)
     if hr is None:
         raise no_header(path, grid.name)
-    cols, start = _map_columns(rows, hr)
+    cols, start = map_columns(rows, hr)
     problems: list[CellIssue] = []
     notes: list[CellIssue] = list(source.notes)
     for key in ("group", "group_weight", "name", "weight"):

@@ -5,6 +5,8 @@ cell of a Word table).
 import-table interprets this model (〃, ``*``, comparators, groups …) once, whatever the source,
 so an Excel paste, the PDF of the announcement and the Word draft are read by the same rules.
 A merged cell holds its value at its top-left position; the positions it covers are ``None``.
+Also here, as every reader and the interpretation share them: what a reader hands over
+(:class:`TableSource`), a cell's issue (:class:`CellIssue`) and finding the header row.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from cpscore.authoring import table_layout as L
 from cpscore.read.values import cell_ref
 
 
@@ -132,3 +135,91 @@ def grid_from_values(name: str, values: list[list[Any]]) -> Grid:
         for r, row in enumerate(values)
     ]
     return Grid(name, rows, "xlsx")
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """One cell of the workbook, and what is wrong with it (or what was interpreted)."""
+
+    sheet: str
+    cell: str
+    found: str
+    message: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def __str__(self) -> str:
+        found = f" {self.found!r}:" if self.found else ""
+        return f"{self.address}:{found} {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "found": self.found,
+            "message": self.message,
+        }
+
+
+Entries = dict[str, tuple[Any, tuple[str, str]]]  # key -> (value, (sheet/area, cell))
+
+
+@dataclass
+class TableSource:
+    """What a reader found in its file: the table, metadata entries and where they sit.
+
+    ``entries`` win over ``base`` metadata (a key/value sheet, or what a document states, such as
+    its classification section); ``defaults`` are used only where nothing else gives the key.
+    """
+
+    grid: Grid
+    entries: Entries = field(default_factory=dict)
+    defaults: Entries = field(default_factory=dict)
+    problems: list[CellIssue] = field(default_factory=list)
+    notes: list[CellIssue] = field(default_factory=list)
+    meta_sheet: str | None = None  # where metadata is expected, for the "missing" messages
+
+
+# --- the header ---------------------------------------------------------------------------
+
+
+def find_header(rows: list[list[Any]]) -> int | None:
+    for r, row in enumerate(rows[:30]):
+        keys = {L.header_key(v) for v in row}
+        if keys & {L.header_key(a) for a in L.PRINTED["name"][1] if a != "指标"}:
+            return r
+    return None
+
+
+def map_columns(rows: list[list[Any]], hr: int) -> tuple[dict[str, int], int]:
+    """Column key -> index, and the first data row (header may span two rows)."""
+    header = rows[hr]
+    below = rows[hr + 1] if hr + 1 < len(rows) else []
+    cols: dict[str, int] = {}
+    aliases = {
+        L.header_key(a): key for key, (_, names) in L.PRINTED.items() for a in names if a != "指标"
+    }
+    extras = {k: k for k in (*L.GROUP_EXTRAS, *L.INDICATOR_EXTRAS)}
+    two_rows = False
+    for c, v in enumerate(header):
+        k = L.header_key(v)
+        lv = L.level_of_header(v)
+        if lv:
+            cols[f"level:{lv}"] = c
+        elif k in aliases and aliases[k] not in cols:
+            cols[aliases[k]] = c
+        elif k == "权重":
+            # A bare 权重 after 一级指标 is the group weight; after 二级指标, the indicator weight.
+            cols["weight" if "name" in cols else "group_weight"] = c
+        elif k in extras:
+            cols[k] = c
+        elif k.startswith(L.PRINTED_PREFIX):
+            cols[L.PRINTED_PREFIX + k[len(L.PRINTED_PREFIX) :].upper()] = c
+    for c, v in enumerate(below):
+        lv = L.level_of_header(v)
+        if lv and f"level:{lv}" not in cols:
+            cols[f"level:{lv}"] = c
+            two_rows = True
+    return cols, hr + (2 if two_rows else 1)

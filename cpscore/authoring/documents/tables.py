@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cpscore.authoring.table_model import Cell, Grid
+from cpscore.authoring.table_model import (
+    Cell,
+    CellIssue,
+    Grid,
+    TableSource,
+    find_header,
+    map_columns,
+)
 from cpscore.common.errors import InputError, Location
 from cpscore.common.i18n import _
 
@@ -72,10 +79,9 @@ def assemble(
     title: str,
     textless: list[int],
 ):  # -> TableSource
-    from cpscore.authoring.import_table import CellIssue, TableSource, _find_header, _map_columns
 
     start = next(
-        (k for k, t in enumerate(tables) if _find_header(Grid("", t.rows).values) is not None),
+        (k for k, t in enumerate(tables) if find_header(Grid("", t.rows).values) is not None),
         None,
     )
     if start is None:
@@ -92,8 +98,8 @@ def assemble(
     first = tables[start]
     grid_rows = [list(r) for r in first.rows]
     values = Grid("", first.rows).values
-    hr = _find_header(values) or 0
-    cols, body = _map_columns(values, hr)
+    hr = find_header(values) or 0
+    cols, body = map_columns(values, hr)
     header = [first.texts(r) for r in range(hr, body)]
     key_cols = [cols[k] for k in ("no", "weight") if k in cols]
     parts = [first]
