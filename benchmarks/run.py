@@ -12,7 +12,10 @@ Figures are ratios against a baseline from this very run, so they do not depend 
    (target ≤ 1 GiB);
 4. `cpscore evaluate` on one plant vs the import floor (target ≤ 1.5×); `--help` and `systems`
    must not import pandas;
-5. growth: time per plant at 10^3, 10^4, 10^5 plants stays flat.
+5. growth: time per plant at 10^3, 10^4, 10^5 plants stays flat;
+6. reading the indicator table of a long PDF (import-table's document reader) vs pdfplumber's
+   own text extraction of the same pages (target ≤ 3×), and its peak memory at 1× and 10× the
+   pages (target flat).
 Timings are never asserted in unit tests; this is where they live.
 """
 
@@ -256,6 +259,67 @@ def bench_growth(sizes: list[int]) -> None:
         )
 
 
+def _long_pdf(tmp: Path, copies: int) -> Path:
+    """The bundled system's table printed as a PDF, its pages repeated ``copies`` times."""
+    import pypdfium2 as pdfium
+
+    from cpscore.authoring.export_document import write_pdf
+    from cpscore.authoring.export_table import load_doc
+
+    one = tmp / "one.pdf"
+    if not one.exists():
+        write_pdf(load_doc(SYSTEM), one)
+    src = pdfium.PdfDocument(str(one))
+    out = pdfium.PdfDocument.new()
+    for _ in range(copies):
+        out.import_pages(src)
+    target = tmp / f"long-{copies}.pdf"
+    out.save(str(target))
+    return target
+
+
+def _peak_kib(code: str) -> int:
+    probe = f"{code}\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    return int(out.stdout.split()[-1])
+
+
+def bench_documents(copies: int, tmp: Path) -> None:
+    import pdfplumber
+
+    from cpscore.authoring.documents.pdf import read_pdf
+
+    path = _long_pdf(tmp, copies)
+    with pdfplumber.open(path) as pdf:
+        pages = len(pdf.pages)
+
+    def floor() -> None:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.close()
+
+    base = timed(floor)
+    ours = timed(lambda: read_pdf(path))
+    row(
+        f"6. read the table of a {pages}-page PDF",
+        f"{ours:.2f} s ({ours / pages * 1000:.0f} ms/page)",
+        f"pdfplumber extract_text {base:.2f} s",
+        ours / base,
+        "≤ 3×",
+    )
+    code = "from pathlib import Path; from cpscore.authoring.documents.pdf import read_pdf; "
+    small = _peak_kib(code + f"read_pdf(Path({str(_long_pdf(tmp, max(1, copies // 10)))!r}))")
+    large = _peak_kib(code + f"read_pdf(Path({str(path)!r}))")
+    row(
+        "6. peak memory, 10× the pages",
+        f"{large / 1024:.0f} MiB",
+        f"{small / 1024:.0f} MiB at 1/10 of the pages",
+        large / small,
+        "flat (≤ 1.2×)",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
@@ -264,7 +328,7 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the table as JSON")
     args = parser.parse_args()
-    only = set(args.only or [1, 2, 3, 4, 5])
+    only = set(args.only or [1, 2, 3, 4, 5, 6])
     q = args.quick
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -278,6 +342,8 @@ def main() -> None:
             bench_startup()
         if 5 in only:
             bench_growth([10**3, 10**4] if q else [10**3, 10**4, 10**5])
+        if 6 in only:
+            bench_documents(5 if q else 20, tmp)
     print()
     width = [max(len(r[i]) for r in ROWS) for i in range(5)] if ROWS else [0] * 5
     header = ("benchmark", "figure", "baseline", "ratio", "target")
