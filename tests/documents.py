@@ -239,3 +239,33 @@ def turned_pdf(src: Path, target: Path, turn: int, page_rotation: int = 0) -> No
     out.save(str(target))
     out.close()
     source.close()
+
+
+def two_row_header_pdf(doc: dict[str, Any], path: Path) -> None:
+    """The table as most announcements print it: 基准值 over the level columns, Ⅰ级/Ⅱ级/Ⅲ级 on
+    the row below, the other headers merged over both rows; repeated on every page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from cpscore.authoring.export_document import _markup, printed_table
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    st = ParagraphStyle("c", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
+    header, rows, spans = printed_table(doc)
+    levels = len(header) - 6
+    top = [*header[:6], "基准值", *[""] * (levels - 1)]
+    below = [""] * 6 + [h.replace("基准值", "") for h in header[6:]]
+    data = [[Paragraph(_markup(v), st) for v in r] for r in (top, below, *rows)]
+    style = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("SPAN", (6, 0), (-1, 0))]
+    style += [("SPAN", (c, 0), (c, 1)) for c in range(6)]
+    for first, last in spans:
+        if last > first:
+            style += [("SPAN", (c, first + 2), (c, last + 2)) for c in (1, 2)]
+    widths = [24, 60, 34, 120, 44, 34, *[(523 - 316) / levels] * levels]
+    table = Table(data, colWidths=widths, repeatRows=2)
+    table.setStyle(TableStyle(style))
+    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=36, rightMargin=36).build([table])

@@ -23,6 +23,7 @@ from documents import (
     soffice,
     text_only_pdf,
     turned_pdf,
+    two_row_header_pdf,
 )
 
 from cpscore.authoring.documents import limits
@@ -364,5 +365,17 @@ def test_a_diagonal_watermark_does_not_enter_the_cells(tmp_path):
     with pdfplumber.open(tmp_path / "draft.pdf") as pdf:
         assert "征求意见稿" in "".join(c["text"] for c in pdf.pages[0].chars)
     result = import_table(tmp_path / "draft.pdf", base=doc)
+    assert result.problems == []
+    assert canonical(result.doc) == canonical(doc)
+
+
+def test_two_row_header_with_basis_value_merged_over_the_levels(long_docs, tmp_path):
+    doc, _ = long_docs
+    two_row_header_pdf(doc, tmp_path / "two.pdf")
+    with pdfplumber.open(tmp_path / "two.pdf") as pdf:
+        assert len(pdf.pages) >= 2  # the two header rows repeat on every page
+    title = doc["title"]["zh"]  # this page prints the table only
+    meta = {**META, "classification": "2013", "title.zh": title, "source.title": title}
+    result = import_table(tmp_path / "two.pdf", meta)
     assert result.problems == []
     assert canonical(result.doc) == canonical(doc)
