@@ -217,3 +217,28 @@ def test_evaluate_and_scorecard_name_who_verified(pair, tmp_path):
     assert label in cells
     show = _run("show", str(system))
     assert label in show.output.replace("\n", "")
+
+
+def test_importing_onto_an_official_base_does_not_make_the_import_official(pair, tmp_path):
+    system, pdf = pair
+    verify(system, pdf, "张三")
+    out = tmp_path / "again.json"
+    res = _run("import-table", str(pdf), "-o", str(out), "--base", str(system))
+    assert res.exit_code == 1 and "metadata status missing" in res.output
+    res = _run(
+        "import-table",
+        str(pdf),
+        "-o",
+        str(out),
+        "--base",
+        str(system),
+        "--set",
+        "status=unverified",
+        "--set",
+        "notice.zh=待核对",
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["status"] == "unverified" and "verification" not in doc
+    # and the verified file still checks equal
+    assert _run("verify", "--check", str(system), "--against", str(pdf)).exit_code == 0

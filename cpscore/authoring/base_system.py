@@ -25,10 +25,15 @@ def name_key(text: object) -> str:
 
 
 def metadata_entries(base: dict[str, Any]) -> dict[str, tuple[Any, tuple[str, str]]]:
-    """The base's metadata as import entries, located at the base's JSON keys."""
+    """The base's metadata as import entries, located at the base's JSON keys.
+
+    A verification belongs to the file that was verified, never to what is imported onto it:
+    the record is not carried over, nor an official status (give the status with --set, or run
+    ``cpscore verify`` on the imported file)."""
     from cpscore.authoring.export_table import metadata_rows
 
-    return {key: (value, ("base", key)) for key, value, _ in metadata_rows(base)}
+    skip = {"verification"} | ({"status"} if base.get("status") == "official" else set())
+    return {key: (value, ("base", key)) for key, value, _ in metadata_rows(base) if key not in skip}
 
 
 def fill_rows(base: dict[str, Any], rows: list[dict[str, Any]], cols: dict[str, int]) -> None:

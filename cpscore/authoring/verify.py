@@ -69,7 +69,8 @@ def compare(system: dict[str, Any], document: str | Path, pages: str | None = No
     from .diff import diff_docs, render_text
 
     path = Path(document)
-    reading = import_table(path, pages=pages, base=system)
+    # the status is the system's own (a base never passes an official status on)
+    reading = import_table(path, {"status": system.get("status")}, pages=pages, base=system)
     grid = reading.grid
     found_pages = sorted(
         {c.place.page for row in (grid.rows if grid else []) for c in row if c and c.place.page}
