@@ -57,3 +57,15 @@ def evaluate_rows(system, rows: dict[str, dict]):
     from cpscore.engine.evaluate import evaluate_frame
 
     return evaluate_frame(system, pd.DataFrame.from_dict(rows, orient="index"))
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Messages in English unless a test asks for a language (Chinese is the default for users;
+    tests/test_i18n.py checks it). Views still take their own ``lang``."""
+    from cpscore.common.i18n import set_language
+
+    monkeypatch.setenv("CPSCORE_LANG", "en")
+    set_language(None)
+    yield
+    set_language(None)

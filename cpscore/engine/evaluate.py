@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cpscore.common.errors import Finding, InputError, Location
+from cpscore.common.i18n import Msg
 from cpscore.read.inputs import prepare
 from cpscore.read.plant_rows import concat
 from cpscore.system.model import System
@@ -114,7 +115,7 @@ def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
                 InputError(
                     "missing_value",
                     Location(file),
-                    f"no value for the plant fact {f.name.zh} ({f.id})",
+                    Msg("no value for the plant fact {name} ({id})", name=f.name, id=f.id),
                     "a value (--strict)",
                 )
             )
@@ -126,8 +127,8 @@ def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
             InputError(
                 "missing_value",
                 Location(file, sheet, cell),
-                f"no value for {ind.id} ({ind.name.zh})",
-                "a value, or n/a where the indicator does not apply to the plant (--strict)",
+                Msg("no value for {id} ({name})", id=ind.id, name=ind.name),
+                Msg("a value, or n/a where the indicator does not apply to the plant (--strict)"),
             )
         )
     return errors
