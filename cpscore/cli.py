@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from cpscore.common.errors import CpscoreError
-from cpscore.common.i18n import _, language, set_language
+from cpscore.common.i18n import N_, _, language, set_language, status_word
 
 LANGS = click.Choice(["zh", "en"])
 # Set by a --format json option: errors then go to stdout as {"error": {...}}, never as prose.
@@ -276,31 +276,43 @@ def systems(fmt: str, coverage: bool, lang: str) -> None:
 
     table = Table()
     console = Console()
-    # On a narrow terminal the sector and method columns give way to the title.
+    # On a narrow terminal the title goes under the id (one column), so the sector and method
+    # columns stay visible and no header word is broken.
     wide = console.width >= 120
-    cols = ("id", "sector", "title", "effective", "status", "method", "indicators")
-    shown = [c for c in cols if wide or c not in ("sector", "method")]
-    for col in shown:
-        table.add_column(col, overflow="fold", no_wrap=col in ("effective", "status", "indicators"))
-    for e in entries:
-        status = e.status if e.status == "official" else f"[bold red]{e.status}[/]"
-        cells = dict(
-            zip(
-                cols,
-                (
-                    e.id,
-                    e.sector,
-                    e.title_zh,
-                    e.effective or "draft",
-                    status,
-                    e.method,
-                    str(e.indicators),
-                ),
-                strict=True,
-            )
+    heads = {"id": _("id") if wide else _("system"), "sector": _("sector")}
+    if wide:
+        heads["title"] = _("title")
+    heads |= {
+        "effective": _("effective"),
+        "status": _("status"),
+        "method": _("method"),
+        "indicators": _("indicators"),
+    }
+    for col, head in heads.items():
+        table.add_column(
+            head,
+            overflow="fold",
+            ratio={"title": 3, "id": 4, "sector": 2}.get(col),
+            no_wrap=col not in ("title", "id", "sector"),
         )
-        table.add_row(*(cells[c] for c in shown))
+    for e in entries:
+        word = status_word(e.status)
+        status = word if e.status == "official" else f"[bold red]{word}[/]"
+        title = e.title_zh if language() == "zh" else (e.title_en or e.title_zh)
+        cells = [e.id, e.sector] if wide else [f"[bold]{e.id}[/]\n{title}", e.sector]
+        if wide:
+            cells.append(title)
+        cells += [
+            e.effective or _("draft"),
+            status,
+            _(METHOD_WORDS.get(e.method, e.method)),
+            str(e.indicators),
+        ]
+        table.add_row(*cells)
     console.print(table)
+
+
+METHOD_WORDS = {"graded": N_("graded"), "composite": N_("composite")}
 
 
 def _coverage(fmt: str) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Messages in English for the suite (and the processes it starts), set before any fixture runs;
+# Chinese is the users' default, checked by tests/test_i18n.py and tests/test_issue12.py.
+os.environ["CPSCORE_LANG"] = "en"
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -65,7 +70,7 @@ def english_messages(monkeypatch):
     tests/test_i18n.py checks it). Views still take their own ``lang``."""
     from cpscore.common.i18n import set_language
 
-    monkeypatch.setenv("CPSCORE_LANG", "en")
+    monkeypatch.setenv("CPSCORE_LANG", "en")  # a test may have changed it
     set_language(None)
     yield
     set_language(None)

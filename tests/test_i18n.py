@@ -54,6 +54,8 @@ SINKS = {
 # Keyword arguments that are styles or option names, not words for the reader.
 SKIP_KW = {"style", "param_hint", "metavar", "err", "highlight", "justify", "overflow"}
 MARKERS = {"_", "N_", "Msg"}
+# Variables that hold a message on its way to a sink.
+MESSAGE_NAMES = {"message", "msg", "note", "hint", "reason", "found", "expected"}
 # Two English words, or one joining word between fields ("{value} for {name}"): prose, not an id.
 WORDS = re.compile(
     r"[A-Za-z]{3,}\s+[A-Za-z]{2,}|(^|\s)(for|and|or|not|the|of|with|in|at|to|from|no)(\s|$)"
@@ -95,6 +97,11 @@ def unmarked(path: Path) -> list[str]:
             for kw in node.keywords:
                 visit(kw.value, marker, sink and kw.arg not in SKIP_KW)
             visit(node.func, marker, in_sink and not marker)
+            return
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in MESSAGE_NAMES for t in node.targets
+        ):
+            visit(node.value, in_marker, True)
             return
         if in_sink and not in_marker:
             text = _prose(node)

@@ -81,8 +81,8 @@ def _field(value: Any, lang: str) -> Any:
 class Msg:
     """A message kept as msgid and named fields, rendered in the language in force when shown.
 
-    Fields may themselves be :class:`Msg` (rendered in the same language). Equal when msgid and
-    fields are equal; pickles (errors travel from reading workers to the main process).
+    Fields may themselves be :class:`Msg` (rendered in the same language). Equal when they read
+    the same; pickles (errors travel from reading workers to the main process).
     """
 
     __slots__ = ("msgid", "params")
@@ -109,15 +109,14 @@ class Msg:
     def __repr__(self) -> str:
         return f"Msg({self.msgid!r}, **{self.params!r})"
 
+    # Two messages are equal when they read the same (the fields may be held differently).
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Msg):
-            return self.msgid == other.msgid and self.params == other.params
-        if isinstance(other, str):
-            return str(self) == other
+        if isinstance(other, Msg | str):
+            return str(self) == str(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self.msgid)
+        return hash(str(self))
 
     def __getstate__(self) -> tuple[str, dict[str, Any]]:
         return (self.msgid, self.params)

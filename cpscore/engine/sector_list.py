@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cpscore.common.i18n import N_, gettext_in, yes_no
+from cpscore.common.i18n import N_, gettext_in, join, yes_no
 from cpscore.system import units
 from cpscore.system.model import System
 from cpscore.system.plan import ADVANCED_SHARE_TARGET, PlanTarget, target_for
@@ -197,6 +197,15 @@ class SectorList:
         if not self.table:
             return []
         return sorted({str(p) for p in self.table[3] if p not in (None, "")})
+
+    def period_text(self) -> str:
+        """评价期 2025 (several periods are listed; the run date is not the period)."""
+        periods = self.periods()
+        if not periods:
+            return gettext_in(N_("evaluation period not given"), self.lang)
+        return gettext_in(N_("evaluation period {period}"), self.lang).format(
+            period=join(periods, self.lang)
+        )
 
     def notice(self) -> str | None:
         s = self.system

@@ -56,9 +56,13 @@ def parse_number(cell: object) -> Parsed:
             return Parsed("invalid", note=f"{cell}")
         return Parsed("number", value)
     if not isinstance(cell, str):
-        return Parsed("invalid", note=f"a {type(cell).__name__} value")
+        return Parsed("invalid", note=Msg("a {kind} value", kind=type(cell).__name__))
     text = unicodedata.normalize("NFKC", str(cell)).strip()  # full-width digits and signs
-    note = "" if text == str(cell).strip() else f"full-width characters read as {text!r}"
+    note: str | Msg = (
+        ""
+        if text == str(cell).strip()
+        else Msg("full-width characters read as {text}", text=repr(text))
+    )
     low = text.lower()
     if low in NA_MARKERS:
         return Parsed("n/a", note=Msg("{text} read as not applicable", text=repr(text)))
@@ -69,7 +73,10 @@ def parse_number(cell: object) -> Parsed:
     for prefix in _APPROX:
         if low.startswith(prefix):
             text = text[len(prefix) :].strip()
-            note = _join(note, f"approximate value {cell!r} taken as {text!r}")
+            note = _join(
+                note,
+                Msg("approximate value {cell} taken as {text}", cell=repr(cell), text=repr(text)),
+            )
             break
     if text.upper() in _EXCEL_ERRORS:
         return Parsed(
@@ -80,11 +87,25 @@ def parse_number(cell: object) -> Parsed:
     grouped = _GROUPED.match(text)
     if grouped:
         text = re.sub("[,，]", "", grouped.group(0)) + text[grouped.end() :]
-        note = _join(note, f"{str(cell).strip()!r} read with thousands separators as {text!r}")
+        note = _join(
+            note,
+            Msg(
+                "{cell} read with thousands separators as {text}",
+                cell=repr(str(cell).strip()),
+                text=repr(text),
+            ),
+        )
     m = _NUMBER.match(text)
     if not m or re.match(r"[\d,，.]", m.group(2)):
-        comma = " (a comma that is not a thousands separator)" if re.search("[,，]", text) else ""
-        return Parsed("invalid", note=f"text {str(cell)!r}{comma}")
+        if re.search("[,，]", text):
+            return Parsed(
+                "invalid",
+                note=Msg(
+                    "text {cell} (a comma that is not a thousands separator)",
+                    cell=repr(str(cell)),
+                ),
+            )
+        return Parsed("invalid", note=Msg("text {cell}", cell=repr(str(cell))))
     value = float(m.group(1))
     if not math.isfinite(value):
         return Parsed("invalid", note=Msg("text {x1} (out of range)", x1=repr(str(cell))))

@@ -19,7 +19,7 @@ from typing import Any
 from cpscore.common.atomic import write_text
 from cpscore.common.i18n import N_, gettext_in, status_word
 from cpscore.engine.reduction import advanced_rank
-from cpscore.engine.sector_list import SectorList, label
+from cpscore.engine.sector_list import SectorList, clean_number, label
 from cpscore.system.plan import ADVANCED_SHARE_QUOTE, PLAN_TITLE
 
 from .neutralise import cell_value
@@ -52,10 +52,22 @@ def jsonl_lines(sl: SectorList) -> list[str]:
             doc = ev.document(i, sl.lang)
             record = {"record": "result", "rank": sl.rank_of[i], "result": doc}
             record["reduction_potential"] = [p.as_dict() for p in sl.per_plant_reduction.get(i, [])]
-            lines.append(json.dumps(record, ensure_ascii=False, default=_json_default))
+            lines.append(json.dumps(_denoised(record), ensure_ascii=False, default=_json_default))
     for rej in sl.result.rejections:
         lines.append(json.dumps({"record": "rejected", **rej.as_dict()}, ensure_ascii=False))
     return lines
+
+
+def _denoised(o: Any) -> Any:
+    """Numbers stay numbers with their precision, without binary noise (0.11199999999999999 is
+    written 0.112): floats through 12 significant digits."""
+    if isinstance(o, float):
+        return clean_number(o)
+    if isinstance(o, dict):
+        return {k: _denoised(v) for k, v in o.items()}
+    if isinstance(o, list | tuple):
+        return [_denoised(v) for v in o]
+    return o
 
 
 def _json_default(o: Any) -> Any:
@@ -108,13 +120,14 @@ def html_page(sl: SectorList) -> str:
     adv_label = s.class_by_id(sl.advanced_level).name.get(lang)
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="{gettext_in(N_("en"), lang)}"><head><meta charset="utf-8">',
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)} · {_e(s.title.get(lang))}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(s.title.get(lang))}<br>{_e(s.id)} · {_e(s.version)} · '
-        f"{_e(s.issuer.get(lang))}<br>{gettext_in(N_('Date'), lang)}: {_e(sl.date)} · "
+        f"{_e(s.issuer.get(lang))}<br><strong>{_e(sl.period_text())}</strong> · "
+        f"{gettext_in(N_('made'), lang)}: {_e(sl.date)} · "
         f"{gettext_in(N_('plants evaluated'), lang)}: {sl.n}</p>",
     ]
     notice = sl.notice()

@@ -14,7 +14,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from cpscore.common.atomic import atomic_path
-from cpscore.common.i18n import N_, gettext_in, join, status_word
+from cpscore.common.i18n import N_, gettext_in, status_word
 from cpscore.engine.sector_list import RANKING_RULE, SectorList, key_indicators
 from cpscore.system.plan import ADVANCED_SHARE_QUOTE, PLAN_TARGETS, PLAN_TITLE
 from cpscore.system.wording import level_label
@@ -57,16 +57,6 @@ def write_list_workbook(sl: SectorList, path: str | Path) -> Path:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def period_text(sl: SectorList) -> str:
-    """评价期 2025 (several periods are listed; the run date is not the period)."""
-    periods = sl.periods()
-    if not periods:
-        return gettext_in(N_("evaluation period not given"), sl.lang)
-    return gettext_in(N_("evaluation period {period}"), sl.lang).format(
-        period=join(periods, sl.lang)
-    )
-
-
 def _head(ws: Any, sl: SectorList, what: str, ncols: int = 8) -> None:
     """Title and notice across the printed width, wrapped, so a print-out never cuts them."""
     from openpyxl.styles import Alignment, Font
@@ -74,7 +64,7 @@ def _head(ws: Any, sl: SectorList, what: str, ncols: int = 8) -> None:
 
     s, lang = sl.system, sl.lang
     made = gettext_in(N_("made {date}"), lang).format(date=sl.date)
-    title = f"{what} · {s.title.get(lang)} · {s.id} · {period_text(sl)} · {made}"
+    title = f"{what} · {s.title.get(lang)} · {s.id} · {sl.period_text()} · {made}"
     last = get_column_letter(max(ncols, 4))
     wrap = Alignment(wrap_text=True, vertical="top")
     ws.cell(1, 1, cell_value(title)).font = Font(bold=True, size=13)
@@ -568,6 +558,7 @@ def _reduction_sheet(ws: Any, sl: SectorList) -> None:
                     p.unit,
                 ]
             )
+    first = end + 3
     _table(
         ws,
         end + 2,
@@ -585,8 +576,14 @@ def _reduction_sheet(ws: Any, sl: SectorList) -> None:
             gettext_in(N_("unit"), lang),
         ],
         detail,
-        {10: "#,##0.0"},
+        {9: "#,##0", 10: "#,##0.0"},
     )
+    # Value, benchmark and excess with the decimals of the indicator's benchmarks.
+    decimals = {ind.id: indicator_decimals(ind) for ind in sl.system.indicators}
+    for r, row in enumerate(detail, start=first):
+        fmt = excel_format(decimals.get(row[2], 2))
+        for c in (5, 6, 7):
+            ws.cell(r, c).number_format = fmt
     _widths(ws, [22, 18, 10, 12, 12, 14, 34, 22, 14, 50, 40])
     _print_setup(ws, sl, HEADER_ROW)
 

@@ -122,9 +122,13 @@ def render_table(system: System, lang: str = "zh") -> None:
                 name += "\n" + gettext_in(N_("applies to: {when}"), lang).format(
                     when=condition_words(system, i.applies_when, lang)
                 )
-            for v in i.variants:
-                name += "\n" + gettext_in(N_("otherwise for {words}"), lang).format(
-                    words=variant_words(system, v, lang)
-                )
             table.add_row(group, name, i.unit, w, *cells, "*" if i.limiting else "")
+            for v in i.variants:  # a row per variant: its plant facts in words, its benchmarks
+                when = gettext_in(N_("for {when}"), lang).format(
+                    when=condition_words(system, v.when, lang)
+                )
+                bench = [
+                    b.describe() if (b := v.benchmarks.get(lv.id)) else "" for lv in system.levels
+                ]
+                table.add_row("", f"↳ {when}", "", "", *bench, "")
     console.print(table)

@@ -20,6 +20,7 @@ from cpscore.common.atomic import atomic_path
 from cpscore.common.i18n import N_, Term, gettext_in, status_word
 from cpscore.engine.explain import level_label
 from cpscore.system.model import Fact, Indicator, System
+from cpscore.system.wording import benchmarks_words, variant_words
 
 from .neutralise import set_cell
 from .sheetfit import fit_rows
@@ -77,12 +78,11 @@ def benchmark_text(system: System, ind: Indicator, lang: str) -> str:
             if lv.id in ind.requirements
         )
     bms = ind.benchmarks or {}
-    parts = [
-        f"{level_label(lv.id, lang)} {_plain(bms[lv.id])}" for lv in system.levels if lv.id in bms
-    ]
-    if ind.variants:
-        parts.append(gettext_in(N_("other benchmarks by plant facts"), lang))
-    return sep.join(parts) if parts else (gettext_in(N_("no benchmark"), lang))
+    base = benchmarks_words(system, bms, lang) if bms else gettext_in(N_("no benchmark"), lang)
+    if not ind.variants:
+        return base
+    # Benchmarks that depend on plant facts, in words: 水泥粉磨站：Ⅰ级 ≤32，Ⅱ级 ≤36，Ⅲ级 ≤40.
+    return sep.join([base, *(variant_words(system, v, lang) for v in ind.variants)])
 
 
 def _plain(b: Any) -> str:
@@ -107,8 +107,7 @@ def indicator_comment(system: System, ind: Indicator, lang: str) -> str:
             if b is not None:
                 lines.append(f"{level_label(lv.id, lang)}: {b.describe()}")
     for v in ind.variants:
-        text = "; ".join(f"{k} {_plain(b)}" for k, b in v.benchmarks.items())
-        lines.append(f"{gettext_in(N_('when'), lang)} {v.when}: {text}")
+        lines.append(variant_words(system, v, lang))
     if not ind.quantitative:
         for lv in system.levels:
             if lv.id in ind.requirements:
