@@ -327,11 +327,22 @@ def _coverage(fmt: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Coverage of the 19 key sectors and the bundled systems")
-    for col in ("sector", "group", "system", "version", "status", "source", "missing"):
+    table = Table(title=_("Coverage of the 19 key sectors and the bundled systems"))
+    for col in (
+        _("sector"),
+        _("group"),
+        _("system"),
+        _("version"),
+        _("status"),
+        _("source"),
+        _("missing"),
+    ):
         table.add_column(col, overflow="fold")
     for r in rows():
-        status = r.status if r.status == "official" else f"[bold red]{r.status}[/]"
+        word = (
+            status_word(r.status) if r.status in ("official", "unverified", "illustrative") else "—"
+        )
+        status = word if r.status == "official" else f"[bold red]{word}[/]"
         table.add_row(
             f"{r.zh} ({r.sector})",
             r.group,

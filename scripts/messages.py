@@ -114,7 +114,8 @@ def merge_snippet(path: Path) -> int:
     cat = load_po()
     n = 0
     for m in snippet:
-        if m.id and m.string:
+        # A translation already in the catalog wins (one word for one msgid across issues).
+        if m.id and m.string and not (m.id in cat and cat[m.id].string):
             cat.add(m.id, m.string, m.locations)
             n += 1
     with PO.open("wb") as f:

@@ -23,6 +23,8 @@ from cpscore.engine.sector_list import SectorList, clean_number, label
 from cpscore.system.plan import ADVANCED_SHARE_QUOTE, PLAN_TITLE
 
 from .neutralise import cell_value
+from .numbers import INDEX_DECIMALS
+from .numbers import shown as decimals_text
 
 
 def _csv_cell(v: Any) -> Any:
@@ -153,12 +155,19 @@ def html_page(sl: SectorList) -> str:
                 continue
             shown += 1
             row = rows[sl.position_of[i]]
-            cells = [row[0], row[1], row[2], row[4], *row[6 : 6 + len(s.score_names)]]
+            scores = row[6 : 6 + len(s.score_names)]
+            cells = [
+                row[0],
+                row[1],
+                row[2],
+                row[4],
+                *(decimals_text(v, INDEX_DECIMALS) for v in scores),
+            ]
             parts.append(
                 "<tr>"
                 + "".join(
-                    f'<td data-label="{_e(h)}"{" class=num" if isinstance(v, int | float) else ""}>{_e(v)}</td>'
-                    for h, v in zip(heads, cells, strict=True)
+                    f'<td data-label="{_e(h)}"{" class=num" if k == 0 or k >= 4 else ""}>{_e(v)}</td>'
+                    for k, (h, v) in enumerate(zip(heads, cells, strict=True))
                 )
                 + "</tr>"
             )

@@ -181,7 +181,9 @@ def _list_sheet(ws: Any, sl: SectorList, streamed: bool) -> None:
                 formula=[f'$F{first}="{c.id}"'], fill=fill, font=font, stopIfTrue=True
             )
             ws.conditional_formatting.add(f"E{first}:E{last}", rule)
-    _widths(ws, [6, 12, 24, 9, 22, 7, *([8] * len(sl.system.score_names)), 32])
+    n_values = len(key_indicators(sl.system))
+    _widths(ws, [6, 10, 18, 8, 26, 7, *([8] * len(sl.system.score_names)), 30, *([11] * n_values)])
+    ws.row_dimensions[HEADER_ROW].height = 58  # long indicator names wrap over four lines
     _print_setup(ws, sl, HEADER_ROW)
 
 

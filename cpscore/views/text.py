@@ -134,7 +134,7 @@ def render(doc: dict[str, Any], lang: str = "zh", console: Any = None) -> None:
     console.print(
         Panel(
             f"[bold {klass['colour']}]{escape(klass['label'])}[/]\n"
-            f"{t['reason']}: {escape(klass['reason'])}",
+            + escape(t["item"].format(name=t["reason"], text=klass["reason"])),
             title=t["class"],
         )
     )
