@@ -179,7 +179,7 @@ def evaluate(
     Without --sector or --system, the system the workbook's plant sheet names is used.
     Exit 0 when evaluated, 2 on a usage or input error.
     """
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     if not sector and not system_ref:
         from cpscore.read.workbook import named_system

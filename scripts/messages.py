@@ -91,8 +91,13 @@ def update() -> list[str]:
     """Merge the extracted messages into the .po; returns the msgids that still lack Chinese."""
     template = extract()
     cat = load_po() if PO.exists() else Catalog(locale="zh", project="cpscore", domain="cpscore")
+    # Translations of messages not (or no longer) in the code are kept as obsolete entries
+    # (#~), and come back when the message does: a .po snippet can be merged before its code.
+    kept = {m.id: m.string for m in [*cat, *cat.obsolete.values()] if m.id and m.string}
     cat.update(template, no_fuzzy_matching=True)
-    cat.obsolete.clear()
+    for m in cat:
+        if m.id and not m.string and m.id in kept:
+            m.string = kept[m.id]
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as f:
         write_po(f, cat, width=100, sort_output=True, no_location=True, include_previous=False)

@@ -139,6 +139,10 @@ class UsageError(CpscoreError):
     kind = "usage"
 
 
+class SetupError(CpscoreError):
+    """cpscore's installation cannot run here (a dependency built wrongly for this Python)."""
+
+
 class UnclassifiedPlantError(CpscoreError):
     """No classification rule matched a plant: a defect in the system file, not in the plant."""
 
@@ -165,3 +169,22 @@ class Finding:
         if str(self.location):
             d["where"] = str(self.location)
         return d
+
+
+class WorkbookErrors(CpscoreError):
+    """Every problem found in one workbook, reported together."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        super().__init__(errors)
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return self.errors[0].kind
+
+    def describe(self) -> str:
+        return "\n".join(e.describe() for e in self.errors)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The first error's fields (so scripts read one kind), and every error under ``errors``."""
+        return {**self.errors[0].as_dict(), "errors": [e.as_dict() for e in self.errors]}

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cpscore.common.i18n import N_, gettext_in, join, yes_no
+from cpscore.common.words import level_label
 from cpscore.system import conditions
 from cpscore.system.model import Condition, System
-from cpscore.system.wording import level_label
 
 _OPS = {"$lt": "<", "$lte": "≤", "$gt": ">", "$gte": "≥", "$neq": "≠", "=": "="}
 _NEGATED = {"$lt": "≥", "$lte": ">", "$gt": "≤", "$gte": "<", "$neq": "=", "=": "≠"}
@@ -26,15 +26,6 @@ def _fmt(v: Any, lang: str = "") -> str:
         return yes_no(v, lang or None)
     if isinstance(v, float):
         return f"{v:.2f}".rstrip("0").rstrip(".")
-    return str(v)
-
-
-def number_text(v: Any) -> str:
-    """A value as the views print it: up to 4 decimals, no trailing zeros, '' for none."""
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".")
     return str(v)
 
 

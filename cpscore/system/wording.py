@@ -6,18 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from cpscore.common.i18n import N_, gettext_in, yes_no
+from cpscore.common.words import level_label
 
 from . import conditions
 from .model import Benchmark, Condition, Fact, System, Variant
 
-ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ"}
 _OPS = {"$lt": "<", "$lte": "≤", "$gt": ">", "$gte": "≥", "$neq": "≠", "=": "="}
-
-
-def level_label(level_id: str, lang: str) -> str:
-    # Chinese writes levels with the Roman numeral characters (Ⅱ级), English with letters.
-    shown = ROMAN.get(level_id, level_id) if lang == "zh" else level_id
-    return gettext_in(N_("level {level}"), lang).format(level=shown)
 
 
 def clauses(parts: Any, lang: str) -> str:

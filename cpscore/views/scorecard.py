@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cpscore.common.atomic import atomic_path
 from cpscore.common.i18n import N_, Labels, gettext_in, status_word
+from cpscore.common.words import level_label
+from cpscore.common.words import number_text as _fmt
 from cpscore.engine.evaluation import Evaluation
-from cpscore.engine.explain import level_label
-from cpscore.engine.explain import number_text as _fmt
-from cpscore.engine.next_class import NextClassPath, path_to_next_class
 from cpscore.views.text import answer_text, improvement_text
 
 from .sheetfit import fit_height as _fit_height
 from .sheetfit import fit_rows as _fit_rows
 from .sheetfit import span_width as _span_width
+
+if TYPE_CHECKING:
+    from cpscore.engine.next_class import NextClassPath
 
 GREY = "BFBFBF"
 LIGHT = "EDEDED"
@@ -194,7 +196,7 @@ def write_scorecard(
 
     lang = gettext_in(N_("en"), lang)
     doc = ev.document(i, lang)
-    nxt = path_to_next_class(ev, i, lang)
+    nxt = ev.next_class_path(i, lang)
     when = (evaluated_at or dt.datetime.now(dt.UTC).astimezone()).isoformat(timespec="seconds")
     st = _Styles(doc, ev.system)
     wb = Workbook()

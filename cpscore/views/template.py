@@ -18,7 +18,7 @@ from typing import Any
 
 from cpscore.common.atomic import atomic_path
 from cpscore.common.i18n import N_, Term, gettext_in, status_word
-from cpscore.engine.explain import level_label
+from cpscore.common.words import level_label
 from cpscore.system.model import Fact, Indicator, System
 from cpscore.system.wording import benchmarks_words, variant_words
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cpscore.common.i18n import N_, Labels, gettext_in, status_word, yes_no
-from cpscore.engine.explain import level_label
-from cpscore.engine.explain import number_text as _fmt
+from cpscore.common.words import level_label
+from cpscore.common.words import number_text as _fmt
 
 _T = Labels(
     {
