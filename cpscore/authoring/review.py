@@ -249,10 +249,10 @@ def _group_row(
         shown = "".join(crops)
     theirs = next((x for x in system.get("groups", []) if x.get("id") == g["id"]), None)
     bad = theirs is not None and theirs.get("weight") != g.get("weight")
-    note = f"<div class=bad>{_('system file')}: {theirs.get('weight')}</div>" if bad else ""
+    weight_cell = f"<div class=bad>{_('system file')}: {theirs.get('weight')}</div>" if bad else ""
     return (
         f'<tr class="{"diff" if bad else ""}"><th>{html.escape(g["zh"])}</th>'
-        f"<th>{_('group weight')} {g.get('weight')}{note}<div>{shown}</div></th></tr>"
+        f"<th>{_('group weight')} {g.get('weight')}{weight_cell}<div>{shown}</div></th></tr>"
     )
 
 

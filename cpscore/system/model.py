@@ -229,7 +229,7 @@ class System:
         v = self.raw.get("verification")
         return v if isinstance(v, dict) else None
 
-    def status_label(self, lang: str = "zh") -> str:
+    def status_label(self, lang: str | None = None) -> str:
         """The status as every output names it: an official system with who verified it, when."""
         return status_label(self.status, self.verification, lang)
 
@@ -240,11 +240,14 @@ class System:
         return tuple(f"Y_{lv.id}" for lv in self.levels)
 
 
-def status_label(status: str, verification: dict[str, Any] | None, lang: str = "zh") -> str:
-    """'官方，张三 2026-12-01 核对' / 'official, verified by 张三 on 2026-12-01'; else the status."""
+def status_label(status: str, verification: dict[str, Any] | None, lang: str | None = None) -> str:
+    """'官方，张三 2026-12-01 核对' / 'official, verified by 张三 on 2026-12-01'; else the status
+    word (未核实, 示例 …) in the reader's language."""
+    from cpscore.common.i18n import language, status_word
+
     if status != "official" or not verification:
-        return status
+        return status_word(status, lang)
     by, date = verification.get("by", "?"), verification.get("date", "?")
-    if lang == "en":
+    if (lang or language()) == "en":
         return f"official, verified by {by} on {date}"
     return f"官方，{by} {date} 核对"
