@@ -58,11 +58,13 @@ def test_verify_writes_official_with_its_record(pair):
     assert rec["document"]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert rec["document"]["pages"] == [1, 2] and rec["document"]["file"] == "standard.pdf"
     assert rec["document"]["title"].startswith("危险废物焚烧处置行业清洁生产评价指标体系")
-    label = f"官方，张三 {rec['date']} 核对"
+    label = f"official, verified by 张三 on {rec['date']}"  # the tests run in English
     assert label in res.output
     # the status label is named wherever the status is: validate, show, the result document
     assert label in _run("validate", str(system)).output
-    assert load_system(system).status_label() == label
+    zh = _run("--lang", "zh", "validate", str(system)).output
+    assert f"官方，张三 {rec['date']} 核对" in zh
+    assert load_system(system).status_label("zh") == f"官方，张三 {rec['date']} 核对"
     assert load_system(system).status_label("en") == f"official, verified by 张三 on {rec['date']}"
     assert _run("verify", "--check", str(system), "--against", str(pdf)).exit_code == 0
 
@@ -202,11 +204,14 @@ def test_evaluate_and_scorecard_name_who_verified(pair, tmp_path):
     verify(system, pdf, "王五", today=dt.date(2026, 12, 1))
     plant = ROOT / "examples" / "hazardous-waste-incineration" / "plant-advanced.xlsx"
     label = "官方，王五 2026-12-01 核对"
-    res = _run("evaluate", str(plant), "--system", str(system))
+    res = _run("--lang", "zh", "evaluate", str(plant), "--system", str(system))
     assert res.exit_code == 0, res.output
     assert label in res.output.replace("\n", "")
+    en = _run("evaluate", str(plant), "--system", str(system), "--lang", "en").output
+    assert "official, verified by 王五 on 2026-12-01" in en.replace("\n", " ")
     card = tmp_path / "card.xlsx"
-    assert _run("evaluate", str(plant), "--system", str(system), "-o", str(card)).exit_code == 0
+    args = ["--lang", "zh", "evaluate", str(plant), "--system", str(system), "-o", str(card)]
+    assert _run(*args).exit_code == 0
     book = CalamineWorkbook.from_path(str(card))
     cells = [
         v
@@ -215,7 +220,7 @@ def test_evaluate_and_scorecard_name_who_verified(pair, tmp_path):
         for v in row
     ]
     assert label in cells
-    show = _run("show", str(system))
+    show = _run("--lang", "zh", "show", str(system))
     assert label in show.output.replace("\n", "")
 
 
