@@ -547,7 +547,9 @@ def review(system_ref: str, document: str, output: str, pages: str | None, lang:
         if cmp.same
         else _("{n} difference(s) from the document").format(n=cmp.count)
     )
-    click.echo(f"wrote {output} ({system_ref} {state})")
+    click.echo(
+        _("wrote {path} ({system} {state})").format(path=output, system=system_ref, state=state)
+    )
 
 
 @main.command()
@@ -587,7 +589,7 @@ def verify(
     if check_only:
         cmp, remarks = V.check(system_path, document, pages)
         for r in remarks:
-            click.echo(f"note: {r}")
+            click.echo(_("note: {note}").format(note=r))
         if cmp.same:
             click.echo(
                 _("{system}: equals {document}").format(system=system_path, document=document)
@@ -603,8 +605,11 @@ def verify(
     from cpscore.system.model import status_label
 
     click.echo(
-        f"wrote {output or system_path}: {status_label(doc['status'], doc['verification'])} "
-        f"({doc['verification']['document']['sha256'][:12]}…)"
+        _("wrote {path}: {status} ({sha}…)").format(
+            path=output or system_path,
+            status=status_label(doc["status"], doc["verification"]),
+            sha=doc["verification"]["document"]["sha256"][:12],
+        )
     )
 
 
