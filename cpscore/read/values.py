@@ -12,15 +12,54 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from cpscore.common.i18n import _
+
 NA_MARKERS = frozenset({"n/a", "na", "not applicable", "不适用", "/", "无此项", "不涉及"})
 MISSING_MARKERS = frozenset({"", "-", "—", "–", "--", "——", "无", "缺", "暂无", "null", "none"})
 _APPROX = ("约", "大约", "≈", "~", "～", "approx.", "approx", "ca.")
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)$")
 # Thousands separators only in groups of three: "1,234.5" is 1234.5, "1,5" is refused (a
 # decimal comma in some locales; guessing would silently change the value tenfold).
-_GROUPED = re.compile(r"^([+-]?\d{1,3}(?:[,，]\d{3})+)(\.\d+)?(?!\d)")
+# A leading group starting with 0 ("0,080") is never grouped: it is a decimal comma.
+_GROUPED = re.compile(r"^([+-]?(?:[1-9]\d{0,2}|0(?![,，]))(?:[,，]\d{3})+)(\.\d+)?(?!\d)")
 _EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 _BOUNDS = ("<", ">", "≤", "≥", "<=", ">=", "＜", "＞")
+
+
+QUOTE_LIMIT = 80  # characters of a typed text quoted in a message
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """What was typed, as a message quotes it: repr, shortened to ``limit`` characters."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(value) if isinstance(value, str) else text
+    head = repr(text[: max(10, limit - 30)])[:-1]
+    return f"{head}…' ({len(text):,} characters)"
+
+
+def integer_text(value: object) -> str | None:
+    """An id or period as text: an integral number reads as its integer ('2023', not '2023.0')."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _footnote_mark(text: str) -> str | None:
+    """A superscript, subscript or circled digit that is not part of a unit (m³ keeps its ³):
+    NFKC would fold '96.5¹' into 96.51, so such a mark is found before normalising."""
+    for k, ch in enumerate(text):
+        if ch.isascii() or not (ch.isdigit() or unicodedata.category(ch) == "No"):
+            continue
+        if "0" <= ch <= "9" or "０" <= ch <= "９":
+            continue
+        before = text[k - 1] if k else ""
+        if before and (before.isalpha() or before in "/·^"):
+            continue  # the power of a unit: m³, Nm³, kg/m²
+        return ch
+    return None
 
 
 def is_real(v: object) -> bool:
@@ -55,8 +94,17 @@ def parse_number(cell: object) -> Parsed:
         return Parsed("number", value)
     if not isinstance(cell, str):
         return Parsed("invalid", note=f"a {type(cell).__name__} value")
+    mark = _footnote_mark(cell)
+    if mark is not None:
+        return Parsed(
+            "invalid",
+            note=_(
+                "text {typed} with the mark {mark!r}: superscript, subscript and circled "
+                "digits are never digits of the value (put the footnote in the note column)"
+            ).format(typed=quoted(cell.strip()), mark=mark),
+        )
     text = unicodedata.normalize("NFKC", str(cell)).strip()  # full-width digits and signs
-    note = "" if text == str(cell).strip() else f"full-width characters read as {text!r}"
+    note = "" if text == str(cell).strip() else f"full-width characters read as {quoted(text)}"
     low = text.lower()
     if low in NA_MARKERS:
         return Parsed("n/a", note=f"{text!r} read as not applicable")
@@ -65,12 +113,12 @@ def parse_number(cell: object) -> Parsed:
     for prefix in _APPROX:
         if low.startswith(prefix):
             text = text[len(prefix) :].strip()
-            note = _join(note, f"approximate value {cell!r} taken as {text!r}")
+            note = _join(note, f"approximate value {quoted(cell)} taken as {quoted(text)}")
             break
     if text.upper() in _EXCEL_ERRORS:
         return Parsed("invalid", note=f"the Excel error value {text} (a formula that failed)")
     if text.startswith(_BOUNDS):
-        return Parsed("invalid", note=f"a bound {str(cell)!r}, not a measured value")
+        return Parsed("invalid", note=f"a bound {quoted(str(cell))}, not a measured value")
     grouped = _GROUPED.match(text)
     if grouped:
         text = re.sub("[,，]", "", grouped.group(0)) + text[grouped.end() :]
@@ -78,10 +126,10 @@ def parse_number(cell: object) -> Parsed:
     m = _NUMBER.match(text)
     if not m or re.match(r"[\d,，.]", m.group(2)):
         comma = " (a comma that is not a thousands separator)" if re.search("[,，]", text) else ""
-        return Parsed("invalid", note=f"text {str(cell)!r}{comma}")
+        return Parsed("invalid", note=f"text {quoted(str(cell))}{comma}")
     value = float(m.group(1))
     if not math.isfinite(value):
-        return Parsed("invalid", note=f"text {str(cell)!r} (out of range)")
+        return Parsed("invalid", note=f"text {quoted(str(cell))} (out of range)")
     rest = m.group(2).strip()
     if rest[:1] in "([（【" and rest[-1:] in ")]）】":
         rest = rest[1:-1].strip()  # "105 (kgce/t)"

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.common.errors import CpscoreError, Finding, InputError, Location
+from cpscore.common.i18n import _
 from cpscore.system import units
 from cpscore.system.model import Fact, Indicator, System
 
 from .answers import canonical_level
 from .safety import Inspection, SheetInfo, inspect
-from .values import Parsed, cell_ref, parse_number
+from .values import Parsed, cell_ref, integer_text, parse_number, quoted
 
 PLANT_SHEETS = ("plant", "企业信息", "企业基本信息", "基本信息", "企业")
 INDICATOR_SHEETS = ("indicators", "指标数据", "指标", "评价指标", "指标填报")
@@ -119,7 +120,7 @@ def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None)
         raise InputError(
             "corrupt",
             Location(str(path)),
-            f"the file cannot be read as a workbook ({type(e).__name__}: {e})",
+            f"the file cannot be read as a workbook ({type(e).__name__}: {quoted(str(e))})",
             "a complete .xlsx workbook; re-save it in Excel, WPS or LibreOffice",
         )
     return OpenedWorkbook(reading.sheets, inspection)
@@ -134,7 +135,7 @@ class _Reading:
     def __init__(self, path: Path):
         self.path = path
         self.sheets: dict[str, list[list[Any]]] = {}
-        self.error: Exception | None = None
+        self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
 
     @property
@@ -161,7 +162,11 @@ class _Reading:
                 }
             finally:
                 wb.close()
-        except Exception as e:  # reported by open_workbook, in the caller's thread
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # reported by open_workbook, in the caller's thread
+            # A Rust panic in the parser arrives as pyo3's PanicException, a BaseException:
+            # it costs this one file, never the process.
             self.error = e
 
 
@@ -191,13 +196,7 @@ def _header(
     return None
 
 
-def _id_text(cell: Any) -> str | None:
-    """An id cell as text; 12.0 (a number typed as an id) reads as '12'."""
-    if cell is None:
-        return None
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
+_id_text = integer_text  # an id cell as text; 12.0 (a number typed as an id) reads as '12'
 
 
 def _within(value: float, interval: tuple[float | None, float | None]) -> bool:
@@ -261,7 +260,7 @@ class _Reader:
                 continue
             k = _key(label)
             if k in keys:
-                meta.setdefault(keys[k], None if value is None else str(value).strip())
+                meta.setdefault(keys[k], integer_text(value))
             elif k in facts:
                 before = len(self.errors)
                 self.fact(facts[k], value, self.loc(sheet, r, 1))
@@ -291,12 +290,19 @@ class _Reader:
         if f.type == "number":
             p = parse_number(value)
             if p.kind != "number":
-                self.error("bad_fact", loc, f"{value!r} for {f.name.zh}", self._expected_fact(f))
+                self.error(
+                    "bad_fact",
+                    loc,
+                    f"{p.note if p.kind == 'invalid' and p.note else quoted(value)} for {f.name.zh}",
+                    self._expected_fact(f),
+                )
                 return
             if p.note:
                 self.note("interpreted", p.note, loc, f.id)
             if p.unit and f.unit and not units.same(p.unit, f.unit):
-                self.error("unit", loc, f"unit {p.unit!r} for {f.id}", f"a number in {f.unit}")
+                self.error(
+                    "unit", loc, f"unit {quoted(p.unit)} for {f.id}", f"a number in {f.unit}"
+                )
                 return
             if f.plausible and not _within(p.value, f.plausible):  # type: ignore[arg-type]
                 self.error(
@@ -312,7 +318,7 @@ class _Reader:
 
             b = as_bool(value)
             if b is None:
-                self.error("bad_fact", loc, f"{value!r} for {f.name.zh}", "是/否 (yes/no)")
+                self.error("bad_fact", loc, f"{quoted(value)} for {f.name.zh}", "是/否 (yes/no)")
             self.row[f.id] = b
         elif f.type == "enum":
             text = str(value).strip()
@@ -324,7 +330,9 @@ class _Reader:
                 labels[lab.get("en", v)] = v
             match = {_key(k): v for k, v in labels.items()}.get(_key(text))
             if match is None:
-                self.error("bad_fact", loc, f"{text!r} for {f.name.zh}", self._expected_fact(f))
+                self.error(
+                    "bad_fact", loc, f"{quoted(text)} for {f.name.zh}", self._expected_fact(f)
+                )
             self.row[f.id] = match
         else:
             self.row[f.id] = str(value).strip()
@@ -346,7 +354,7 @@ class _Reader:
             if c not in cols.values() and _cell(rows, hr, c) is not None:
                 self.note(
                     "ignored_column",
-                    f"column {cell!r} is not read",
+                    f"column {quoted(cell)} is not read",
                     self.loc(sheet, hr, c),
                 )
         by_id = {ind.id: ind for ind in self.system.indicators}
@@ -371,8 +379,8 @@ class _Reader:
                     InputError(
                         "unknown_indicator",
                         self.loc(sheet, r, cols.get("id", 0)),
-                        f"unknown indicator id {ident!r}",
-                        self._suggest(str(ident_text)),
+                        f"unknown indicator id {quoted(ident)}",
+                        self._suggest(str(ident_text)[:200]),
                     )
                 )
                 continue
@@ -451,10 +459,18 @@ class _Reader:
         info = self._cell_info(loc)
         if info is not None:
             if loc.cell in info.formulas_without_value:
+                found = (
+                    _(
+                        "a formula for {ind} in a workbook that asks to be recalculated when opened "
+                        "(fullCalcOnLoad), so its cached value cannot be trusted"
+                    ).format(ind=ind.id)
+                    if info.recalc
+                    else f"a formula without a cached value for {ind.id}"
+                )
                 self.error(
                     "formula_no_value",
                     loc,
-                    f"a formula without a cached value for {ind.id}",
+                    found,
                     "a saved result: open and save the file in Excel or WPS, or type the value",
                 )
                 return
@@ -573,7 +589,7 @@ class _Reader:
                 self.error(
                     "unit",
                     loc,
-                    f"unit {given_unit!r} for {ind.id}",
+                    f"unit {quoted(given_unit)} for {ind.id}",
                     f"{ind.unit!r} or a unit convertible to it",
                 )
                 return None
@@ -604,7 +620,7 @@ class _Reader:
             if b is not None:
                 self.row[ind.id] = "yes" if b else "no"
                 return
-            self.error("bad_answer", loc, f"{text!r} for {ind.id}", "是/否 (yes/no) or n/a")
+            self.error("bad_answer", loc, f"{quoted(text)} for {ind.id}", "是/否 (yes/no) or n/a")
             return
         lv = canonical_level(text, levels)
         if lv is not None:
@@ -615,7 +631,7 @@ class _Reader:
             self.error(
                 "bad_answer",
                 loc,
-                f"{text!r} for {ind.id}",
+                f"{quoted(text)} for {ind.id}",
                 f"the best level met ({'/'.join(levels)}), none, or n/a",
             )
 
@@ -656,6 +672,72 @@ def read_plant_workbook(path: str | Path, system: System) -> PlantRecord:
     return plant_from_sheets(path, open_workbook(path), system)
 
 
+def _named(sheets: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    """Every sheet whose name is one of ``names`` (any case, spaces, brackets), in sheet order."""
+    keys = {_key(n) for n in names}
+    return [s for s in sheets if _key(s) in keys]
+
+
+SHOWN = "visible"
+
+
+def choose_sheet(
+    path: Path, candidates: list[str], states: dict[str, str], findings: list[Finding]
+) -> str | None:
+    """The one sheet to read among ``candidates`` (each could be the sheet wanted), or None.
+
+    A person in Excel sees the visible sheets only: one visible candidate is read and every
+    hidden one is reported as ignored; two visible candidates, or none visible among several,
+    are ambiguous (InputError naming both). A lone hidden candidate is read and reported; a lone
+    very hidden one (Excel cannot show it without a macro editor) is refused.
+    """
+    candidates = list(dict.fromkeys(candidates))
+    if not candidates:
+        return None
+    shown = [s for s in candidates if states.get(s, SHOWN) == SHOWN]
+    if len(shown) > 1 or (not shown and len(candidates) > 1):
+        pair = shown if len(shown) > 1 else candidates
+        raise InputError(
+            "ambiguous_sheet",
+            Location(str(path), pair[1]),
+            _("two sheets that could both be the one to read: {a!r} and {b!r}").format(
+                a=pair[0], b=pair[1]
+            ),
+            _("one such sheet: delete or rename the other copy"),
+        )
+    if not shown:
+        only = candidates[0]
+        if states.get(only) == "veryHidden":
+            raise InputError(
+                "hidden_sheet",
+                Location(str(path), only),
+                _("the sheet to read, {s!r}, is very hidden (Excel does not show it)").format(
+                    s=only
+                ),
+                _("a visible sheet: make it visible (VBA editor: Visible = xlSheetVisible)"),
+            )
+        findings.append(
+            Finding(
+                "hidden_sheet",
+                _("sheet {s!r} is hidden in Excel; it was read").format(s=only),
+                location=Location(str(path), only),
+            )
+        )
+        return only
+    for other in candidates:
+        if other != shown[0]:
+            findings.append(
+                Finding(
+                    "ignored_copy",
+                    _(
+                        "sheet {o!r} ({state}) was ignored: sheet {s!r}, the visible one, was read"
+                    ).format(o=other, state=states.get(other, SHOWN), s=shown[0]),
+                    location=Location(str(path), other),
+                )
+            )
+    return shown[0]
+
+
 def has_indicator_sheet(sheets: dict[str, Any]) -> bool:
     """A plant workbook (as opposed to a wide one): an indicator sheet, by name or by header."""
     return _find_sheet(sheets, INDICATOR_SHEETS) is not None or any(
@@ -680,25 +762,26 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
         )
     reader = _Reader(system, path, opened.inspection.sheets)
     reader.findings += opened.inspection.findings
-    plant_sheet = _find_sheet(sheets, PLANT_SHEETS)
-    ind_sheet = _find_sheet(sheets, INDICATOR_SHEETS)
+    states = {name: info.state for name, info in opened.inspection.sheets.items()}
+    plant_sheet = choose_sheet(path, _named(sheets, PLANT_SHEETS), states, reader.findings)
+    named = _named(sheets, INDICATOR_SHEETS)
+    others = set(sheets) - {plant_sheet} - set(_named(sheets, (*RAW_SHEETS, *INSTRUCTION_SHEETS)))
+    # A sheet with the indicator header is a candidate as much as one with the name: two of
+    # them (a copy, last year's data) are ambiguous, whichever way each was recognised.
+    by_header = [
+        s
+        for s in sheets
+        if s in others and s not in named and _header(sheets[s], INDICATOR_HEADERS)
+    ]
+    ind_sheet = choose_sheet(path, [*named, *by_header], states, reader.findings)
     if ind_sheet is None:
-        # A renamed sheet is still found by its header row; the finding says which sheet.
-        ind_sheet = next(
-            (
-                s
-                for s in sheets
-                if s != plant_sheet and _header(sheets[s], INDICATOR_HEADERS) is not None
-            ),
-            None,
+        raise InputError(
+            "missing_sheet",
+            Location(str(path)),
+            f"sheets {list(sheets)}",
+            "an indicator sheet named 指标数据 or Indicators (as `cpscore template` writes)",
         )
-        if ind_sheet is None:
-            raise InputError(
-                "missing_sheet",
-                Location(str(path)),
-                f"sheets {list(sheets)}",
-                "an indicator sheet named 指标数据 or Indicators (as `cpscore template` writes)",
-            )
+    if ind_sheet not in named:
         reader.note(
             "sheet_by_header",
             f"no sheet named 指标数据/Indicators; read the indicators from sheet {ind_sheet!r}, "
@@ -728,7 +811,8 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
     raw_sheet = _find_sheet(sheets, RAW_SHEETS)
     if raw_sheet is not None:
         reader.raw(raw_sheet, sheets[raw_sheet])
-    for extra in sorted(set(sheets) - {plant_sheet, ind_sheet, raw_sheet}):
+    noted = {f.location.sheet for f in reader.findings if f.code == "ignored_copy"}
+    for extra in sorted(set(sheets) - {plant_sheet, ind_sheet, raw_sheet} - noted):
         if _key(extra) in {_key(n) for n in INSTRUCTION_SHEETS}:
             continue
         reader.note("ignored_sheet", f"sheet {extra!r} is not read", Location(str(path), extra))
@@ -740,7 +824,7 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
     if meta.get("system") and meta["system"] != system.id:
         reader.note(
             "other_system",
-            f"the workbook names system {meta['system']!r}; evaluated with {system.id}",
+            f"the workbook names system {quoted(meta['system'])}; evaluated with {system.id}",
             Location(str(path)),
         )
     meta.setdefault("id", None)
