@@ -284,7 +284,8 @@ class _Reader:
             "boolean": "是/否 (yes/no)",
         }.get(f.type, "text")
 
-    def fact(self, f: Fact, value: Any, loc: Location) -> None:
+    def fact(self, f: Fact, value: Any, loc: Location, header_unit: str | None = None) -> None:
+        """One fact's cell; ``header_unit`` is a unit its column's header names (wide form)."""
         if value is None:
             return
         if f.type == "number":
@@ -299,20 +300,31 @@ class _Reader:
                 return
             if p.note:
                 self.note("interpreted", p.note, loc, f.id)
-            if p.unit and f.unit and not units.same(p.unit, f.unit):
-                self.error(
-                    "unit", loc, f"unit {quoted(p.unit)} for {f.id}", f"a number in {f.unit}"
+            value = p.value
+            given = p.unit or header_unit
+            if given and not units.same(given, f.unit or ""):
+                try:
+                    factor = units.factor(given, f.unit) if f.unit else None
+                except units.UnitError:
+                    factor = None
+                if factor is None:
+                    self.error(
+                        "unit", loc, f"unit {quoted(given)} for {f.id}", f"a number in {f.unit}"
+                    )
+                    return
+                value = _exact_product(p.value, factor)  # type: ignore[arg-type]
+                self.note(
+                    "converted", f"{p.value:g} {given} converted to {value:g} {f.unit}", loc, f.id
                 )
-                return
-            if f.plausible and not _within(p.value, f.plausible):  # type: ignore[arg-type]
+            if f.plausible and not _within(value, f.plausible):  # type: ignore[arg-type]
                 self.error(
                     "implausible",
                     loc,
-                    f"{p.value:g} {f.unit} for {f.id}",
+                    f"{value:g} {f.unit} for {f.id}",
                     f"a value within {_range_text(f.plausible)} {f.unit} (the system's plausible range)",
                 )
                 return
-            self.row[f.id] = p.value
+            self.row[f.id] = value
         elif f.type == "boolean":
             from .answers import as_bool
 

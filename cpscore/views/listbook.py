@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 from cpscore.common.atomic import atomic_path
 from cpscore.engine.sector_list import SectorList
 from cpscore.system.plan import ADVANCED_SHARE_QUOTE, PLAN_TARGETS, PLAN_TITLE
+from cpscore.views.mark import mark
 
 from .neutralise import cell_value
 
@@ -49,6 +50,7 @@ def write_list_workbook(sl: SectorList, path: str | Path) -> Path:
     _stats_sheet(wb.create_sheet(sheet_name("stats", lang)), sl)
     _reduction_sheet(wb.create_sheet(sheet_name("reduction", lang)), sl)
     _rejected_sheet(wb.create_sheet(sheet_name("rejected", lang)), sl)
+    mark(wb, "list")
     with atomic_path(path) as tmp:
         wb.save(tmp)
         if streamed:

@@ -20,6 +20,7 @@ from cpscore.engine.evaluation import Evaluation
 from cpscore.engine.explain import level_label
 from cpscore.engine.explain import number_text as _fmt
 from cpscore.engine.next_class import NextClassPath, path_to_next_class
+from cpscore.views.mark import mark
 
 from .sheetfit import fit_height as _fit_height
 from .sheetfit import fit_rows as _fit_rows
@@ -278,6 +279,7 @@ def write_scorecard(
     for ws in wb.worksheets:
         _print_setup(ws, doc, lang, when)
     _define_names(wb, summary.title, names)
+    mark(wb, "scorecard")
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
