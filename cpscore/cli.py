@@ -547,11 +547,13 @@ def batch(
 
     check_outputs(output, csv_path, jsonl_path, html_path, scorecards)
     paths = expand_inputs(inputs)  # a path that does not exist: a usage error, before reading
+    from cpscore.batch.outputs import written_by_cpscore
     from cpscore.common.atomic import refuse_overwriting
 
     refuse_overwriting(
         [("-o", output), ("--csv", csv_path), ("--json", jsonl_path), ("--html", html_path)],
         paths,
+        written_by_cpscore,  # the list of the last run, found in the folder: replaced
     )
     system = _load(sector, system_ref, as_of)
     with terminal_progress() as tick:

@@ -88,7 +88,7 @@ def write_scorecards(sl: SectorList, folder: str | Path) -> list[Path]:
         while True:
             path = folder / scorecard_name(ev.meta[i].get("id"), taken)
             if not path.exists() or (
-                not any(same_file(path, p) for p in inputs) and _written_by_cpscore(path)
+                not any(same_file(path, p) for p in inputs) and written_by_cpscore(path)
             ):
                 break
         write_scorecard(ev, i, path, sl.lang)
@@ -96,7 +96,8 @@ def write_scorecards(sl: SectorList, folder: str | Path) -> list[Path]:
     return out
 
 
-def _written_by_cpscore(path: Path) -> bool:
+def written_by_cpscore(path: Path) -> bool:
+    """Whether the file is a workbook cpscore wrote (it carries the custom property)."""
     from cpscore.read.safety import inspect
 
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import CpscoreError, UsageError
@@ -91,15 +91,21 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 
 
 def refuse_overwriting(
-    outputs: Iterable[tuple[str, str | Path | None]], inputs: Iterable[Path]
+    outputs: Iterable[tuple[str, str | Path | None]],
+    inputs: Iterable[str | Path],
+    replaceable: Callable[[Path], bool] | None = None,
 ) -> None:
-    """A UsageError when an output (option, path) is one of the inputs; checked before reading."""
+    """A UsageError when an output (option, path) is one of the inputs; checked before reading.
+
+    ``replaceable`` says of an input that it may be replaced all the same (an earlier output
+    of cpscore found among the inputs, which the batch skips).
+    """
     inputs = list(inputs)
     for option, out in outputs:
         if not out:
             continue
         for inp in inputs:
-            if same_file(out, inp):
+            if same_file(out, inp) and not (replaceable and replaceable(Path(inp))):
                 raise UsageError(
                     _(
                         "{option} {out} is the input {inp}: an output never replaces an input; "

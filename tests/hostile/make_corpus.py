@@ -526,7 +526,10 @@ def _issue11_cases(out: Path, base: Path, sheet: str, case: Callable[..., None])
     _strict(out / "full-calc-on-load.xlsx", out / "strict-full-calc.xlsx")
     case("strict: fullCalcOnLoad", "strict-full-calc.xlsx", kind="formula_no_value", cell=e_coal)
     error_cell = re.sub(
-        rf'<c r="{e_coal}"[^>]*>.*?</c>', f'<c r="{e_coal}" t="e"><v>#DIV/0!</v></c>', sheet, count=1
+        rf'<c r="{e_coal}"[^>]*>.*?</c>',
+        f'<c r="{e_coal}" t="e"><v>#DIV/0!</v></c>',
+        sheet,
+        count=1,
     )
     _rezip(base, out / "error-cell.xlsx", {"xl/worksheets/sheet3.xml": error_cell.encode()})
     _strict(out / "error-cell.xlsx", out / "strict-error.xlsx")
