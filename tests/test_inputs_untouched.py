@@ -20,6 +20,8 @@ from click.testing import CliRunner
 from cpscore.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+EVALUATE = [sys.executable, "-m", "cpscore", "evaluate"]
+BATCH = [sys.executable, "-m", "cpscore", "batch"]
 
 
 def _sha(path: Path) -> str:
@@ -141,8 +143,7 @@ def test_a_full_stdout_is_exit_2_with_one_line(folder):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with open("/dev/full", "w") as full:
         got = subprocess.run(
-            [sys.executable, "-m", "cpscore", "evaluate", str(folder / "plant-0001.xlsx")]
-            + ["--sector", "cement", "--format", "json"],
+            [*EVALUATE, str(folder / "plant-0001.xlsx"), "--sector", "cement", "--format", "json"],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,
@@ -177,11 +178,7 @@ def test_one_plant_id_with_different_content_is_rejected_twice(folder, tmp_path,
     jsonl = tmp_path / "l.jsonl"
     got = _cli("batch", folder, "--sector", "cement", "-o", tmp_path / "l.xlsx", "--json", jsonl)
     assert got.exit_code == 1
-    assert (
-        "3 input plants from 4 files: 2 evaluated, 2 rejected"
-        in got.stderr.replace("4 input", "3 input")
-        or "4 input plants from 4 files: 2 evaluated, 2 rejected" in got.stderr
-    )
+    assert "4 input plants from 4 files: 2 evaluated, 2 rejected" in got.stderr
     lines = [ln for ln in got.stderr.splitlines() if "[duplicate_plant]" in ln]
     assert len(lines) == 2
     assert any("other.xlsx" in ln and "plant-0002.xlsx" in ln.split(":", 2)[2] for ln in lines)
@@ -334,8 +331,7 @@ def many(tmp_path, cement) -> Path:
 def _start_batch(many: Path, tmp_path: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-m", "cpscore", "batch", str(many), "--sector", "cement"]
-        + ["-o", str(tmp_path / "l.xlsx"), "--jobs", "3"],
+        [*BATCH, str(many), "--sector", "cement", "-o", str(tmp_path / "l.xlsx"), "--jobs", "3"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
