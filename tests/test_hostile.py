@@ -259,7 +259,9 @@ def test_two_kilobyte_crashers_in_real_processes_and_in_a_batch(tmp_path):
     env.pop("CPSCORE_DEBUG", None)
 
     def limited() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        cap = 4 << 30 if hard == resource.RLIM_INFINITY else min(hard, 4 << 30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
