@@ -376,3 +376,35 @@ def test_ctrl_c_is_one_line(many, tmp_path):
     while time.monotonic() < deadline and any(_alive(k) for k in kids):
         time.sleep(0.1)
     assert [k for k in kids if _alive(k)] == []
+
+
+@pytest.mark.parametrize(("state", "outcome"), [("hidden", "ignored"), ("visible", "ambiguous")])
+def test_wide_workbook_with_a_second_table(tmp_path, cement, state, outcome):
+    """A copy of the wide sheet with other numbers: hidden, the visible sheet is read (its
+    96.5, not the copy's 150) and the copy reported; visible too, the workbook is refused."""
+    import json
+
+    import openpyxl
+
+    path = _wide(cement, tmp_path, {})
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(wb.worksheets[0])
+    copy.title = "旧表"
+    ids = [c.value for c in wb.worksheets[0][1]]
+    copy.cell(2, ids.index("clinker_coal") + 1).value = 150
+    copy.sheet_state = state
+    wb.save(path)
+    jsonl = tmp_path / "l.jsonl"
+    got = _cli("batch", path, "--sector", "cement", "-o", tmp_path / "l.xlsx", "--json", jsonl)
+    records = [json.loads(ln) for ln in jsonl.read_text().splitlines()]
+    if outcome == "ignored":
+        assert got.exit_code == 0, got.stderr
+        result = records[0]["result"]
+        used = next(i for i in result["indicators"] if i["id"] == "clinker_coal")
+        assert used["value"] == 96.5
+        assert any(
+            w["code"] == "ignored_copy" and "旧表" in w["message"] for w in result["warnings"]
+        )
+    else:
+        assert got.exit_code == 1
+        assert "[ambiguous_sheet]" in got.stderr and "旧表" in got.stderr

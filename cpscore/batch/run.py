@@ -112,9 +112,15 @@ def read_input(
         if has_indicator_sheet(sheets):
             return FileResult([plant_from_sheets(path, opened, system)])
         from cpscore.read.wide import read_wide_sheets
-        from cpscore.read.wide_header import find_header
+        from cpscore.read.workbook import choose_sheet
+        from cpscore.read.wide_header import find_headers
 
-        header = find_header(sheets, system)
+        heads = find_headers(sheets, system)
+        states = {name: info.state for name, info in opened.inspection.sheets.items()}
+        chosen: list[Finding] = []
+        # Two sheets with a wide table (a copy, a hidden old one): the visible one, or refused.
+        sheet = choose_sheet(path, list(heads), states, chosen)
+        header = heads[sheet] if sheet is not None else None
         if header is None:
             raise InputError(
                 "missing_sheet",
@@ -124,6 +130,7 @@ def read_input(
                 "(a header row with 企业编号/id and indicator columns; cpscore template S --wide)",
             )
         block, rows = read_wide_sheets(path, sheets, system, header, opened.inspection.sheets)
+        block.notes[:0] = [*opened.inspection.findings, *chosen]
         return FileResult(
             [block] if len(block) else [],
             [_rejection(path, r.errors, plant_id=r.plant_id, row=r.row) for r in rows],

@@ -73,14 +73,12 @@ def _column(text: Any, table: dict[str, Column]) -> Column | None:
     return None
 
 
-def find_header(sheets: dict[str, list[list[Any]]], system: System) -> WideHeader | None:
-    """The sheet and row that head a wide table: a plant id column and at least one indicator.
-
-    Among candidate rows the one naming most indicators wins, the later one on a tie, so the
-    template's label row above its id row is skipped.
-    """
+def find_headers(sheets: dict[str, list[list[Any]]], system: System) -> dict[str, WideHeader]:
+    """Each sheet's header row, for the sheets that have one: a plant id column and at least
+    one indicator. Among a sheet's candidate rows the one naming most indicators wins, the
+    later one on a tie, so the template's label row above its id row is skipped."""
     table = _lookup(system)
-    best: WideHeader | None = None
+    found: dict[str, WideHeader] = {}
     for sheet, rows in sheets.items():
         for r, row in enumerate(rows[:_HEADER_ROWS]):
             cols: dict[int, Column] = {}
@@ -101,6 +99,16 @@ def find_header(sheets: dict[str, list[list[Any]]], system: System) -> WideHeade
             head = WideHeader(sheet, r, cols, ignored, repeated)
             if ("meta", "id") not in seen or head.indicator_count == 0:
                 continue
+            best = found.get(sheet)
             if best is None or head.indicator_count >= best.indicator_count:
-                best = head
+                found[sheet] = head
+    return found
+
+
+def find_header(sheets: dict[str, list[list[Any]]], system: System) -> WideHeader | None:
+    """The header naming most indicators among every sheet's (the later sheet on a tie)."""
+    best: WideHeader | None = None
+    for head in find_headers(sheets, system).values():
+        if best is None or head.indicator_count >= best.indicator_count:
+            best = head
     return best
