@@ -681,7 +681,17 @@ def read_plant_workbook(path: str | Path, system: System) -> PlantRecord:
     path = Path(path)
     if not path.is_file():
         raise InputError("no_file", Location(str(path)), "no such file", "a plant workbook (.xlsx)")
-    return plant_from_sheets(path, open_workbook(path), system)
+    opened = open_workbook(path)
+    if opened.inspection.output_of:
+        raise InputError(
+            "cpscore_output",
+            Location(str(path)),
+            _("a {what} written by cpscore, not a plant workbook").format(
+                what=opened.inspection.output_of
+            ),
+            _("the plant's own workbook (`cpscore template` writes an empty one)"),
+        )
+    return plant_from_sheets(path, opened, system)
 
 
 def _named(sheets: dict[str, Any], names: tuple[str, ...]) -> list[str]:
