@@ -156,7 +156,7 @@ def evaluate(
     Exit 0 when evaluated, 2 on a usage or input error.
     """
     from cpscore.common.atomic import refuse_overwriting
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     refuse_overwriting([("-o", output)], [workbook])
     system = _load(sector, system_ref, as_of)

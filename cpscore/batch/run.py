@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cpscore.common.errors import Finding, InputError, Location, UsageError
+from cpscore.common.errors import Finding, InputError, Location, UsageError, WorkbookErrors
 from cpscore.common.i18n import _
 from cpscore.engine.batch_result import BatchResult, Rejection
 from cpscore.read.plant_rows import WideBlock
-from cpscore.read.workbook import PlantRecord, WorkbookErrors
+from cpscore.read.workbook import PlantRecord
 from cpscore.system.model import System
 
 if TYPE_CHECKING:  # scoring (pandas, durable-rules) is not imported by reading workers
@@ -112,8 +112,8 @@ def read_input(
         if has_indicator_sheet(sheets):
             return FileResult([plant_from_sheets(path, opened, system)])
         from cpscore.read.wide import read_wide_sheets
-        from cpscore.read.workbook import choose_sheet
         from cpscore.read.wide_header import find_headers
+        from cpscore.read.workbook import choose_sheet
 
         heads = find_headers(sheets, system)
         states = {name: info.state for name, info in opened.inspection.sheets.items()}
@@ -441,7 +441,7 @@ def run_batch(
     records, duplicates, notes = resolve_duplicates([rec for f in files for rec in f.records])
     rejections = [rej for f in files for rej in f.rejections] + duplicates
     notes = [n for f in files for n in f.notes] + notes
-    from cpscore.engine.evaluate import evaluate_records
+    from cpscore.pipeline import evaluate_records
 
     evaluation = evaluate_records(system, records) if records else None
     return BatchResult(system, evaluation, rejections, [str(p) for p in paths], notes)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from cpscore.common.errors import Finding, InputError, Location
+from cpscore.common.errors import Finding, InputError, Location, WorkbookErrors
 from cpscore.common.i18n import _
 from cpscore.system.model import Fact, Indicator, System
 
@@ -203,6 +203,4 @@ def _refuse_repeated(path: Path, header: WideHeader, rows: list[list[Any]]) -> N
         for c, first in sorted(header.repeated.items())
     ]
     if errors:
-        from .workbook import WorkbookErrors
-
         raise WorkbookErrors(errors) if len(errors) > 1 else errors[0]
