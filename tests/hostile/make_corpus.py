@@ -482,16 +482,14 @@ def _issue11_cases(out: Path, base: Path, sheet: str, case: Callable[..., None])
     """Issue 11: numbers read wrongly, strict workbooks, ambiguous sheets, 2 KB crashers."""
     e_coal = f"E{ROW['clinker_coal']}"
     # -- footnote marks, decimal commas, long texts ---------------------------------------------
-    for name, value in (("sup", "96.5¹"), ("circled", "96.5①"), ("sub", "96.5₁")):
-        _cement(out / f"footnote-{name}.xlsx", {"clinker_coal": value})
-        case(f"footnote mark ({name})", f"footnote-{name}.xlsx", kind="not_a_number", cell=e_coal)
-    _cement(out / "comma-leading-zero.xlsx", {"so2_per_tonne": "0,080"})
-    case(
-        "0,080: a decimal comma, not thousands",
-        "comma-leading-zero.xlsx",
-        kind="not_a_number",
-        cell=f"E{ROW['so2_per_tonne']}",
-    )
+    for file, indicator, value in (
+        ("footnote-sup.xlsx", "clinker_coal", "96.5¹"),
+        ("footnote-circled.xlsx", "clinker_coal", "96.5①"),
+        ("footnote-sub.xlsx", "clinker_coal", "96.5₁"),
+        ("comma-leading-zero.xlsx", "so2_per_tonne", "0,080"),  # a decimal comma, not thousands
+    ):
+        _cement(out / file, {indicator: value})
+        case(f"{indicator}: {value}", file, kind="not_a_number", cell=f"E{ROW[indicator]}")
     _cement(out / "long-text.xlsx", {"clinker_coal": "很长的说明" * 20_000})
     case("a 100 KB text for a number", "long-text.xlsx", kind="not_a_number", cell=e_coal)
 
@@ -575,42 +573,31 @@ def _issue11_cases(out: Path, base: Path, sheet: str, case: Callable[..., None])
         case(f"shared strings declaring {count}", f"tiny-sst-{name}.xlsx", kind="declared_size")
 
     # -- sheets that could be the one read ------------------------------------------------------
-    def visible_copy(ws, wb):
-        copy = wb.copy_worksheet(ws)
-        copy.title = "指标数据 (旧)"
-        copy.cell(ROW["clinker_coal"], 5).value = 150  # last year's figure, not read
-        copy.sheet_state = "hidden"
+    def copy_of_indicators(title: str, state: str) -> Callable:
+        """A second indicator sheet holding last year's 150 for clinker_coal."""
 
-    _edit(out / "hidden-copy.xlsx", visible_copy)
-    # the visible sheet's 96.5 is read, not the hidden copy's 150
-    case(
-        "hidden copy of the indicator sheet",
-        "hidden-copy.xlsx",
-        finding="ignored_copy",
-        used=("clinker_coal", 96.5),
-    )
+        def edit(ws, wb):
+            copy = wb.copy_worksheet(ws)
+            copy.title = title
+            copy.cell(ROW["clinker_coal"], 5).value = 150
+            copy.sheet_state = state
 
-    def two_visible(ws, wb):
-        copy = wb.copy_worksheet(ws)
-        copy.title = "指标数据 (2)"
-        copy.cell(ROW["clinker_coal"], 5).value = 150
+        return edit
 
-    _edit(out / "two-indicator-sheets.xlsx", two_visible)
+    # beside one visible sheet, a hidden or very hidden copy is reported and its 150 not read
+    for file, title, state in (
+        ("hidden-copy.xlsx", "指标数据 (旧)", "hidden"),
+        ("very-hidden-copy.xlsx", "Indicators", "veryHidden"),
+    ):
+        _edit(out / file, copy_of_indicators(title, state))
+        case(
+            f"{state} copy of the indicator sheet",
+            file,
+            finding="ignored_copy",
+            used=("clinker_coal", 96.5),
+        )
+    _edit(out / "two-indicator-sheets.xlsx", copy_of_indicators("指标数据 (2)", "visible"))
     case("two visible indicator sheets", "two-indicator-sheets.xlsx", kind="ambiguous_sheet")
-
-    def very_hidden_real(ws, wb):
-        copy = wb.copy_worksheet(ws)
-        copy.title = "Indicators"
-        copy.cell(ROW["clinker_coal"], 5).value = 150
-        copy.sheet_state = "veryHidden"
-
-    _edit(out / "very-hidden-copy.xlsx", very_hidden_real)
-    case(
-        "very hidden second indicator sheet",
-        "very-hidden-copy.xlsx",
-        finding="ignored_copy",
-        used=("clinker_coal", 96.5),
-    )
 
     def only_very_hidden(ws, wb):
         ws.sheet_state = "veryHidden"
