@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cpscore.common.i18n import _
 
@@ -47,19 +48,22 @@ def integer_text(value: object) -> str | None:
     return str(value).strip()
 
 
+@lru_cache(maxsize=1)
+def _marks() -> re.Pattern[str]:
+    """Superscript, subscript, circled, parenthesised and fraction digits (Unicode 'No'), not
+    after a letter or a unit's / · ^ (m³, kg/m²). Built once, when a cell first needs it."""
+    blocks = (range(0x80, 0x3400), range(0x1F100, 0x1F110))  # Latin-1 … CJK enclosed forms
+    chars = "".join(chr(c) for b in blocks for c in b if unicodedata.category(chr(c)) == "No")
+    return re.compile(r"(?<![^\W\d_])(?<![/·^])[" + re.escape(chars) + "]")
+
+
 def _footnote_mark(text: str) -> str | None:
-    """A superscript, subscript or circled digit that is not part of a unit (m³ keeps its ³):
-    NFKC would fold '96.5¹' into 96.51, so such a mark is found before normalising."""
-    for k, ch in enumerate(text):
-        if ch.isascii() or not (ch.isdigit() or unicodedata.category(ch) == "No"):
-            continue
-        if "0" <= ch <= "9" or "０" <= ch <= "９":
-            continue
-        before = text[k - 1] if k else ""
-        if before and (before.isalpha() or before in "/·^"):
-            continue  # the power of a unit: m³, Nm³, kg/m²
-        return ch
-    return None
+    """A footnote mark in a typed number: NFKC would fold '96.5¹' into 96.51, so such a mark is
+    found before normalising (digits of other scripts are digits, and are left alone)."""
+    if text.isascii():
+        return None
+    m = _marks().search(text)
+    return m.group(0) if m else None
 
 
 def is_real(v: object) -> bool:
