@@ -377,6 +377,9 @@ def import_table_cmd(
     Exit 0 written, 1 cells could not be interpreted, 2 unreadable input or usage error.
     """
     from cpscore.authoring.import_table import TableImportError, import_table, write_system
+    from cpscore.common.atomic import refuse_overwriting
+
+    refuse_overwriting([("-o", output)], [table])
 
     overrides = {}
     for item in settings:
