@@ -25,12 +25,14 @@ _LONG_COLUMN = re.compile(rb'<c r="([A-Z]{2,})\d')
 _ONE_LETTER_COLUMN = re.compile(rb'<c r="([A-Z])\d')
 _DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
 # Forms the patterns above do not see: a namespace prefix (strict files may write <x:c>), a cell
-# or row without a reference or whose first attribute is not r, a line break after the tag name,
-# a reference in lowercase (a parser may take zz400000). Any of them sends the sheet to a full
-# parse; each pattern starts with a literal, so a regular sheet is scanned at memchr speed.
-_PREFIXED = re.compile(rb":(?:c[\s>/]|row[\s>/]|dimension\b)")
+# without a reference or whose first attribute is not r, a line break after the tag name, a
+# reference in lowercase (a parser may take zz400000). Any of them sends the sheet to a full
+# parse. Only cells matter: calamine places a cell by its own reference (a row's number counts
+# only for a cell without one, which is odd already). Each pattern starts with a literal, so a
+# regular sheet costs three passes at memchr speed and one count pair.
+_PREFIXED = re.compile(rb":(?:c[\s>/]|dimension\b)")
 # (each needs the byte after the tag, so a piece cut right there is not taken for an odd one)
-_ODD_FORM = re.compile(rb'<c r="[^A-Z]|<row r="[^\d]|<(?:c|row)[>/\t\n\r]')
+_ODD_CELL = re.compile(rb'<c(?: r="[^A-Z]|[>/\t\n\r])')
 _MARKUP_DECLARATION = re.compile(rb"<!")  # DTD, entity, comment or CDATA: Office writes none
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -83,15 +85,14 @@ class Extent:
 def irregular(data: bytes) -> bool:
     """Whether some cell or row in ``data`` is written in a form the patterns do not measure.
 
-    Every ``<c `` must open ``<c r="`` (and every ``<row `` ``<row r="``); the last bytes are
-    left out of both counts alike, so a piece cut inside a tag is not taken for an odd one.
+    Every ``<c `` must open ``<c r="``; the last bytes are left out of both counts alike, so a
+    piece cut inside a tag is not taken for an odd one.
     """
     end = max(len(data) - 8, 0)
     return (
         data.count(b"<c ", 0, end) != data.count(b'<c r="', 0, end + 3)
-        or data.count(b"<row ", 0, end) != data.count(b'<row r="', 0, end + 3)
         or _PREFIXED.search(data) is not None
-        or _ODD_FORM.search(data) is not None
+        or _ODD_CELL.search(data) is not None
     )
 
 
