@@ -35,8 +35,9 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _run(case: Case) -> tuple[int, str, str]:
-    args = ["evaluate", str(CORPUS / case.file), "--sector", case.sector, "--format", "json"]
+def _run(case: Case, fmt: str = "json") -> tuple[int, str, str]:
+    args = ["evaluate", str(CORPUS / case.file), "--sector", case.sector, "--format", fmt]
+    args += ["--lang", "en"]
     result = CliRunner().invoke(main, [*args, *(["--strict"] if case.strict else [])])
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit
@@ -56,6 +57,14 @@ def test_refused_with_kind_file_and_cell(case: Case):
     before = _sha(path)
     code, out, err = _run(case)
     assert _sha(path) == before, "the input was modified"
+    assert code == 2
+    # --format json: the error as JSON on stdout (issue 12), nothing on stderr.
+    error = json.loads(out)["error"]
+    assert error["kind"] == case.kind and error["file"] == str(path) and error["message"]
+    if case.cell:
+        assert error["cell"] == case.cell
+    assert err == ""
+    code, out, err = _run(case, "text")
     assert code == 2
     assert out == ""
     assert err.startswith("error: ")
@@ -231,20 +240,20 @@ def test_value_used_in_the_result(case: Case):
 
 def test_messages_quote_what_was_typed():
     """0,080 is refused as a comma number (not 80 kg/t out of range); a 100 KB text is quoted
-    in at most 80 characters; footnote marks are named."""
-    _code, _out, err = _run(next(c for c in CASES if c.file == "comma-leading-zero.xlsx"))
-    assert "'0,080'" in err and "comma" in err and "implausible" not in err
-    _code, _out, err = _run(next(c for c in CASES if c.file == "long-text.xlsx"))
-    quoted = err.split("text ", 1)[1].split(" for clinker_coal")[0]
+    in at most 80 characters; footnote marks are named; a fullCalcOnLoad formula says why."""
+
+    def err(file: str) -> str:
+        return _run(next(c for c in CASES if c.file == file), "text")[2]
+
+    got = err("comma-leading-zero.xlsx")
+    assert "'0,080'" in got and "comma" in got and "implausible" not in got
+    got = err("long-text.xlsx")
+    quoted = got.split("text ", 1)[1].split(" for clinker_coal")[0]
     assert len(quoted) <= 80 and quoted.endswith(" characters)")  # a cell holds 32,767 at most
-    assert len(err) < 1000
-    _code, _out, err = _run(next(c for c in CASES if c.file == "footnote-sup.xlsx"))
-    assert "'96.5¹'" in err and "'¹'" in err
-
-
-def test_full_calc_on_load_names_the_reason():
-    _code, _out, err = _run(next(c for c in CASES if c.file == "full-calc-on-load.xlsx"))
-    assert "fullCalcOnLoad" in err
+    assert len(got) < 1000
+    got = err("footnote-sup.xlsx")
+    assert "'96.5¹'" in got and "'¹'" in got
+    assert "fullCalcOnLoad" in err("full-calc-on-load.xlsx")
 
 
 def test_two_kilobyte_crashers_in_real_processes_and_in_a_batch(tmp_path):

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cpscore.common.errors import Finding, InputError, Location, UsageError, WorkbookErrors
-from cpscore.common.i18n import _
+from cpscore.common.i18n import Msg
 from cpscore.engine.batch_result import BatchResult, Rejection
 from cpscore.read.plant_rows import WideBlock
 from cpscore.read.workbook import PlantRecord
@@ -62,7 +62,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if not p.exists():
-            raise UsageError(_("input {path}: no such file or folder").format(path=p))
+            raise UsageError(Msg("input {path}: no such file or folder", path=p))
         found = (
             sorted(
                 f
@@ -101,11 +101,14 @@ def read_input(
     path = Path(path)
     try:
         if not path.is_file():
-            raise InputError("no_file", Location(str(path)), "no such file", "a workbook (.xlsx)")
+            raise InputError(
+                "no_file", Location(str(path)), Msg("no such file"), "a workbook (.xlsx)"
+            )
         opened = open_workbook(path, meanwhile)
         if opened.inspection.output_of:  # a list or scorecard of an earlier run: not a plant
-            note = _("skipped: a {what} written by cpscore, not a submission").format(
-                what=opened.inspection.output_of
+            note = Msg(
+                "skipped: a {what} written by cpscore, not a submission",
+                what=opened.inspection.output_of,
             )
             return FileResult(notes=[Finding("cpscore_output", note, location=Location(str(path)))])
         sheets = opened.sheets
@@ -125,9 +128,12 @@ def read_input(
             raise InputError(
                 "missing_sheet",
                 Location(str(path)),
-                f"sheets {list(sheets)} with neither an indicator sheet nor a wide table",
-                "a plant workbook (sheet 指标数据 / Indicators) or a wide workbook "
-                "(a header row with 企业编号/id and indicator columns; cpscore template S --wide)",
+                Msg(
+                    "sheets {x1} with neither an indicator sheet nor a wide table", x1=list(sheets)
+                ),
+                Msg(
+                    "a plant workbook (sheet 指标数据 / Indicators) or a wide workbook (a header row with 企业编号/id and indicator columns; cpscore template S --wide)"
+                ),
             )
         block, rows = read_wide_sheets(path, sheets, system, header, opened.inspection.sheets)
         block.notes[:0] = [*opened.inspection.findings, *chosen]
@@ -148,7 +154,7 @@ def _internal(path: Path, message: str) -> Rejection:
         "internal",
         Location(str(path)),
         message,
-        "a readable workbook (this is a cpscore defect; please report it with the file)",
+        Msg("a readable workbook (this is a cpscore defect; please report it with the file)"),
     )
     return _rejection(path, [error])
 
@@ -392,9 +398,11 @@ def resolve_duplicates(
                 notes.append(
                     Finding(
                         "duplicate_file",
-                        _(
-                            "plant {pid}: the file is byte-identical to {first}; counted once"
-                        ).format(pid=pid, first=first.file),
+                        Msg(
+                            "plant {pid}: the file is byte-identical to {first}; counted once",
+                            pid=pid,
+                            first=first.file,
+                        ),
                         location=Location(o.file),
                     )
                 )
@@ -409,10 +417,14 @@ def resolve_duplicates(
             error = InputError(
                 "duplicate_plant",
                 Location(o.file),
-                _("plant id {pid} also in {others}, with different content").format(
-                    pid=pid, others=others
+                Msg(
+                    "plant id {pid} also in {others}, with different content",
+                    pid=pid,
+                    others=others,
                 ),
-                _("one submission per plant: remove the wrong one (neither is ranked or counted)"),
+                Msg(
+                    "one submission per plant: remove the wrong one (neither is ranked or counted)"
+                ),
             )
             rejections.append(_rejection(Path(o.file), [error], plant_id=pid, row=o.row))
     kept: list[PlantRecord | WideBlock] = []
@@ -436,7 +448,7 @@ def run_batch(
     """Read, score and class every input plant; rejections listed, never raised."""
     paths = expand_inputs(inputs)
     if not paths:
-        raise UsageError("no input workbooks: name .xlsx files or folders that contain some")
+        raise UsageError(Msg("no input workbooks: name .xlsx files or folders that contain some"))
     files = read_inputs(paths, system, jobs, progress)
     records, duplicates, notes = resolve_duplicates([rec for f in files for rec in f.records])
     rejections = [rej for f in files for rej in f.rejections] + duplicates
