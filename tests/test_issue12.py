@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES
+from conftest import EXAMPLES, to_pdf
 
 from cpscore.cli import main
 from cpscore.common.i18n import set_language
@@ -351,24 +351,7 @@ def test_workbooks_print_within_page_bounds(batch20: Path, grinding: Path, tmp_p
     assert _cli("template", "cement", "-o", str(tp)).returncode == 0
     lst = tmp_path / "list.xlsx"
     shutil.copy(batch20 / "list.xlsx", lst)
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(lst),
-            str(sc),
-            str(tp),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    to_pdf(tmp_path, lst, sc, tp)
 
     def pages(pdf: Path) -> int:
         return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
