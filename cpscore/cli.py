@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from cpscore.common.errors import CpscoreError
+from cpscore.common.i18n import _
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -405,6 +406,40 @@ def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
     sys.exit(0 if d.same else 1)
 
 
+def _batch_on_dask(
+    inputs: tuple[str, ...],
+    sector: str | None,
+    system_ref: str | None,
+    as_of: dt.date | None,
+    output: str,
+    jobs: int | None,
+    scheduler: str | None,
+    period_column: str | None,
+    other_outputs: bool,
+) -> None:
+    """`batch --engine dask`: score plant tables on a Dask cluster; exits 1 if rows were rejected."""
+    if other_outputs:
+        raise click.UsageError(
+            _("--engine dask writes one results table (-o); drop --csv/--json/--html/--scorecards")
+        )
+    from cpscore.batch.distributed import run_on_cluster
+    from cpscore.batch.table_summary import lines
+
+    system = _load(sector, system_ref, as_of)
+    done = run_on_cluster(list(inputs), system, output, scheduler, jobs, period_column)
+    click.echo(
+        _("scored {scored:,} plant-periods in {pieces} tasks, {rejected:,} rejected").format(
+            scored=done.scored, pieces=done.pieces, rejected=done.rejected
+        ),
+        err=True,
+    )
+    for line in lines(done.summary):
+        click.echo(f"  {line}", err=True)
+    for path in done.outputs.paths():
+        click.echo(_("wrote {path}").format(path=path), err=True)
+    sys.exit(1 if done.rejected else 0)
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @_system_options
@@ -412,8 +447,8 @@ def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="The list workbook (.xlsx).",
+    type=click.Path(),
+    help="The list workbook (.xlsx); with --engine dask, the results (.parquet folder or .csv).",
 )
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="The list as CSV.")
 @click.option(
@@ -448,6 +483,11 @@ def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
     metavar="ADDRESS",
     help="With --engine dask: a Dask scheduler to connect to (default: a local cluster).",
 )
+@click.option(
+    "--period-column",
+    metavar="NAME",
+    help="With --engine dask: the column naming each row's period (default: period or 评价期).",
+)
 def batch(
     inputs: tuple[str, ...],
     sector: str | None,
@@ -462,6 +502,7 @@ def batch(
     lang: str,
     engine: str,
     scheduler: str | None,
+    period_column: str | None,
 ) -> None:
     """Evaluate every plant of a sector and write the association's list.
 
@@ -476,16 +517,21 @@ def batch(
       2  usage error (unknown sector, no inputs, bad option)
     """
     if engine == "dask":
-        if csv_path or jsonl_path or html_path or scorecards:
-            raise click.UsageError(
-                "--engine dask writes one results table (-o); drop --csv/--json/--html/--scorecards"
-            )
-        from cpscore.batch.distributed import run_on_cluster
-
-        system = _load(sector, system_ref, as_of)
-        rows = run_on_cluster(list(inputs), system, output, scheduler, jobs)
-        click.echo(f"scored {rows} plants; wrote {output}", err=True)
-        return
+        _batch_on_dask(
+            inputs,
+            sector,
+            system_ref,
+            as_of,
+            output,
+            jobs,
+            scheduler,
+            period_column,
+            bool(csv_path or jsonl_path or html_path or scorecards),
+        )
+    if scheduler or period_column:
+        raise click.UsageError(_("--scheduler and --period-column go with --engine dask"))
+    if os.path.isdir(output):
+        raise click.BadParameter(f"File {output!r} is a directory.", param_hint="'-o' / '--output'")
     from cpscore.batch.outputs import check_outputs, summary_line, terminal_progress, write_outputs
     from cpscore.batch.run import run_batch
 

@@ -1,0 +1,312 @@
+"""Plant tables: parquet or CSV files with one row per plant-period (the national-scale input).
+
+A table's columns are an id column (``id`` / ``plant_id`` / ``企业编号``), optionally a period
+column (``period`` / ``评价期``, or any name given), the system's fact ids and indicator ids.
+This module owns two checks, both before scoring:
+
+- :func:`table_layout` reads only the files' headers (parquet schema, CSV first line) and
+  refuses a table that lacks a column the system needs, naming the file and the columns, so a
+  national job stops before a cluster starts rather than scoring every plant as missing;
+- :func:`rejected_rows` finds the rows the scorer could not read as meant — text in a number
+  column, an answer or enum value the system does not know, no id, no value for a required
+  fact, a fact outside its plausible range — and says why, per cell, with the reader's
+  bracketed kinds. The scorer would count such a cell as missing; a national run lists the row
+  as rejected instead.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cpscore.common.errors import UsageError
+from cpscore.common.i18n import _
+from cpscore.system.model import Fact, Indicator, System
+
+from .answers import NOT_APPLICABLE, as_bool, is_blank
+from .inputs import _qualitative_answers, map_distinct
+
+ID_COLUMNS = ("id", "plant_id", "企业编号")
+PERIOD_COLUMNS = ("period", "评价期")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+CSV_SUFFIXES = (".csv",)
+_FOUND_WIDTH = 40  # a rejected cell is quoted up to this many characters
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Where a plant table keeps each plant-period's identity."""
+
+    id_column: str
+    period_column: str | None
+
+
+def table_files(inputs: Iterable[str]) -> list[str]:
+    """The parquet/CSV files named (a folder stands for the tables inside it), all of one kind."""
+    files: list[str] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(
+                str(f) for f in p.rglob("*") if f.suffix.lower() in PARQUET_SUFFIXES + CSV_SUFFIXES
+            )
+            if not found:
+                raise UsageError(_("{path}: a folder without parquet or CSV files").format(path=p))
+            files += found
+        elif p.is_file():
+            files.append(str(p))
+        else:
+            raise UsageError(_("no such input: {path}").format(path=p))
+    kinds = {table_kind(f) for f in files}
+    if len(kinds) > 1:
+        raise UsageError(_("the inputs mix parquet and CSV files; give one kind"))
+    return files
+
+
+def table_kind(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    raise UsageError(
+        _("{path}: --engine dask reads parquet or CSV tables, not {suffix!r} files").format(
+            path=path, suffix=suffix
+        )
+    )
+
+
+def table_columns(path: str) -> list[str]:
+    """A table's column names, from the parquet schema or the CSV header (no rows read)."""
+    try:
+        if table_kind(path) == "parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return [c.strip() for c in next(csv.reader(fh), [])]
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise UsageError(
+            _("{path}: not a readable table ({reason})").format(path=path, reason=e)
+        ) from None
+
+
+def needed_columns(system: System) -> list[str]:
+    """Columns a table must have: every indicator (unless its formula can compute it) and every
+    required plant fact. Optional facts may be absent (their default applies)."""
+    cols = [f.id for f in system.facts if f.required and f.default is None]
+    cols += [ind.id for ind in system.indicators if not ind.formula]
+    return cols
+
+
+def table_layout(system: System, files: list[str], period_column: str | None = None) -> TableLayout:
+    """The id and period columns shared by every file; a usage error naming the file and the
+    missing columns when one lacks what the system needs."""
+    id_column: str | None = None
+    period: str | None = period_column
+    needed = needed_columns(system)
+    for path in files:
+        columns = table_columns(path)
+        ids = [c for c in ID_COLUMNS if c in columns]
+        if not ids:
+            raise UsageError(
+                _("{path}: no plant id column; expected one of {names}").format(
+                    path=path, names=" / ".join(ID_COLUMNS)
+                )
+            )
+        if id_column is None:
+            id_column = ids[0]
+        elif id_column not in columns:
+            raise UsageError(
+                _("{path}: no column {column!r}, the id column of {first}").format(
+                    path=path, column=id_column, first=files[0]
+                )
+            )
+        if period_column is not None and period_column not in columns:
+            raise UsageError(
+                _("{path}: no period column {column!r} (--period-column)").format(
+                    path=path, column=period_column
+                )
+            )
+        if period_column is None:
+            found = next((c for c in PERIOD_COLUMNS if c in columns), None)
+            if path == files[0]:
+                period = found
+            elif found != period:
+                raise UsageError(
+                    _("{path}: period column {found!r}, but {first} has {expected!r}").format(
+                        path=path, found=found, first=files[0], expected=period
+                    )
+                )
+        missing = [c for c in needed if c not in columns]
+        if missing:
+            raise UsageError(
+                _(
+                    "{path}: no column for {missing} of {system}; expected a column per indicator "
+                    "and required fact (`cpscore template {sector} --wide` lists them)"
+                ).format(
+                    path=path, missing=", ".join(missing), system=system.id, sector=system.sector
+                )
+            )
+    assert id_column is not None
+    return TableLayout(id_column, period)
+
+
+# -- rows the scorer cannot read --------------------------------------------------------------
+
+
+def _blank(col: pd.Series) -> np.ndarray:
+    if col.dtype.kind in "fiub":
+        return col.isna().to_numpy()
+    return map_distinct(col, lambda v: not str(v).strip(), True, bool)
+
+
+def _not_applicable(col: pd.Series) -> np.ndarray:
+    if col.dtype.kind in "fiub":
+        return np.zeros(len(col), dtype=bool)
+    return map_distinct(col, lambda v: str(v).strip().lower() in NOT_APPLICABLE, False, bool)
+
+
+def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The column as floats (NaN where blank or not a number) and where it holds no number."""
+    if col.dtype.kind == "b":  # a yes/no column where a number belongs
+        return np.full(len(col), np.nan), col.notna().to_numpy()
+    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+    return values, np.isnan(values) | ~np.isfinite(values)
+
+
+def _found(v: object) -> str:
+    """A rejected cell as quoted in its reason: text in quotes (cut short), no value said so."""
+    if v is pd.NA or is_blank(v):
+        return _("no value")
+    s = str(v)
+    s = s if len(s) <= _FOUND_WIDTH else s[: _FOUND_WIDTH - 1] + "…"
+    return repr(s) if isinstance(v, str) else s
+
+
+class _Problems:
+    """Per column, the rows that cannot be read and why; folded into one reason per row."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.parts: list[pd.Series] = []
+        self.kinds: list[pd.Series] = []
+
+    def add(self, column: str, bad: np.ndarray, kind: str, expected: str) -> None:
+        if not bad.any():
+            return
+        rows = np.flatnonzero(bad)
+        found = self.frame[column].iloc[rows]
+        # One message per distinct value (a bad column repeats the same few texts).
+        texts = found.map(_found)
+        message = texts.map(
+            lambda t: (
+                _("{column}: {found}; expected {expected}").format(
+                    column=column, found=t, expected=expected
+                )
+                + f" [{kind}]"
+            )
+        )
+        self.parts.append(pd.Series(message.to_numpy(dtype=object), index=rows))
+        self.kinds.append(pd.Series(kind, index=rows, dtype=object))
+
+    def rows(self) -> pd.DataFrame:
+        """Rejected rows by position: the first problem's kind, the count and every reason."""
+        if not self.parts:
+            return pd.DataFrame(
+                {"kind": pd.Series([], dtype=object), "problems": [], "reason": []},
+                index=pd.Index([], dtype=np.int64),
+            )
+        messages = pd.concat(self.parts)
+        by_row = messages.groupby(level=0, sort=True)
+        out = pd.DataFrame(
+            {
+                "kind": pd.concat(self.kinds).groupby(level=0, sort=True).first(),
+                "problems": by_row.size(),
+                "reason": by_row.agg("; ".join),
+            }
+        )
+        out.index = out.index.astype(np.int64)
+        return out
+
+
+def _expected_fact(f: Fact) -> str:
+    if f.type == "enum":
+        return _("one of {values}").format(values=", ".join(f.values))
+    if f.type == "boolean":
+        return _("yes/no (是/否)")
+    return _("a number in {unit}").format(unit=f.unit) if f.unit else _("a number")
+
+
+def _check_fact(problems: _Problems, f: Fact, col: pd.Series) -> None:
+    blank = _blank(col)
+    if f.required and f.default is None:
+        problems.add(f.id, blank, "missing_fact", _expected_fact(f))
+    if f.type == "number":
+        values, no_number = _numbers(col)
+        problems.add(f.id, no_number & ~blank, "bad_fact", _expected_fact(f))
+        if f.plausible:
+            lo, hi = f.plausible
+            with np.errstate(invalid="ignore"):
+                out = ((values < lo) if lo is not None else False) | (
+                    (values > hi) if hi is not None else False
+                )
+            problems.add(
+                f.id,
+                np.asarray(out, dtype=bool),
+                "implausible",
+                _("a value within [{lo}, {hi}] {unit} (the system's plausible range)").format(
+                    lo="" if lo is None else f"{lo:g}",
+                    hi="" if hi is None else f"{hi:g}",
+                    unit=f.unit,
+                ),
+            )
+    elif f.type == "boolean":
+        unknown = map_distinct(col, lambda v: as_bool(v) is None, False, bool)
+        problems.add(f.id, unknown & ~blank, "bad_fact", _expected_fact(f))
+    elif f.type == "enum":
+        allowed = set(f.values)
+        unknown = map_distinct(col, lambda v: str(v).strip() not in allowed, False, bool)
+        problems.add(f.id, unknown & ~blank, "bad_fact", _expected_fact(f))
+
+
+def _check_indicator(
+    problems: _Problems, ind: Indicator, col: pd.Series, level_ids: list[str]
+) -> None:
+    if ind.quantitative:
+        if col.dtype.kind in "fiu":
+            bad = ~np.isfinite(col.to_numpy(dtype=float, na_value=np.nan)) & col.notna().to_numpy()
+        else:
+            _values, no_number = _numbers(col)
+            bad = no_number & ~_blank(col) & ~_not_applicable(col)
+        unit = ind.unit or _("the indicator's unit")
+        problems.add(ind.id, bad, "not_a_number", _("a number in {unit}, or n/a").format(unit=unit))
+        return
+    codes = _qualitative_answers(col, ind.answer, level_ids)
+    bad = (codes < 0) & ~_blank(col) & ~_not_applicable(col)
+    expected = (
+        _("yes/no (是/否) or n/a")
+        if ind.answer == "yes_no"
+        else _("a level ({levels}), none or n/a").format(levels=" / ".join(level_ids))
+    )
+    problems.add(ind.id, bad, "bad_answer", expected)
+
+
+def rejected_rows(system: System, frame: pd.DataFrame, layout: TableLayout) -> pd.DataFrame:
+    """The rows of ``frame`` (by position) that cannot be scored as written: a row per rejected
+    plant-period with the first problem's kind, the number of problems and every reason."""
+    problems = _Problems(frame)
+    problems.add(layout.id_column, _blank(frame[layout.id_column]), "missing_id", _("a plant id"))
+    for f in system.facts:
+        if f.id in frame.columns:
+            _check_fact(problems, f, frame[f.id])
+    level_ids = [lv.id for lv in system.levels]
+    for ind in system.indicators:
+        if ind.id in frame.columns:
+            _check_indicator(problems, ind, frame[ind.id], level_ids)
+    return problems.rows()
