@@ -43,7 +43,7 @@ from .table_outputs import REJECTED_COLUMNS, Parts, TableOutputs
 __all__ = ["ID_COLUMNS", "TableRun", "run", "run_on_cluster", "score_dask", "score_partition"]
 
 CHUNK_ROWS = 100_000  # rows scored at once: bounds a worker's memory
-PIECE_ROWS = 500_000  # parquet row groups are grouped into tasks of about this many rows
+PIECE_ROWS = 200_000  # parquet row groups are grouped into tasks of about this many rows
 
 
 # -- the scoring function, on rows that carry their id and period as columns --------------------

@@ -39,36 +39,48 @@ def tally_meta() -> pd.DataFrame:
     )
 
 
+def _counts(periods: np.ndarray, classes: np.ndarray, **weights: np.ndarray) -> pd.DataFrame:
+    """Rows per (period, class) and the sum of each weight, by factorising both (a partition's
+    chunk has one or a few periods and a handful of classes)."""
+    p_codes, p_values = pd.factorize(periods)
+    c_codes, c_values = pd.factorize(classes)
+    key = p_codes * max(len(c_values), 1) + c_codes
+    size = len(p_values) * len(c_values)
+    sums = {k: np.bincount(key, weights=w, minlength=size) for k, w in weights.items()}
+    rows = np.flatnonzero(np.bincount(key, minlength=size))
+    return pd.DataFrame(
+        {
+            "period": np.asarray(p_values, dtype=object)[rows // max(len(c_values), 1)],
+            "class": np.asarray(c_values, dtype=object)[rows % max(len(c_values), 1)],
+            **{k: v[rows].astype(np.int64) for k, v in sums.items()},
+        }
+    )
+
+
 def tally(
     results: pd.DataFrame, rejected_periods: pd.Series, period_column: str | None
 ) -> pd.DataFrame:
     """One partition's counts: scored plants and those with a missing value by (period, class),
     rejected rows by period (class '')."""
+    n = len(results)
     periods = (
-        results[period_column].astype(object)
+        results[period_column].to_numpy(dtype=object)
         if period_column
-        else pd.Series("", index=results.index, dtype=object)
+        else np.full(n, "", dtype=object)
     )
-    scored = pd.DataFrame(
-        {
-            "period": periods.to_numpy(),
-            "class": results["class"].astype(object).to_numpy(),
-            "plants": 1,
-            "missing": (results["missing_count"].to_numpy() > 0).astype(np.int64),
-        }
+    scored = _counts(
+        periods,
+        results["class"].to_numpy(dtype=object),
+        plants=np.ones(n),
+        missing=(results["missing_count"].to_numpy() > 0).astype(float),
     )
-    counted = scored.groupby(KEYS, sort=False, as_index=False).sum()
-    counted["rejected"] = 0
-    rejected = (
-        pd.DataFrame({"period": rejected_periods.astype(object).to_numpy(), "rejected": 1})
-        .groupby("period", sort=False, as_index=False)
-        .sum()
-    )
-    rejected["class"] = ""
-    rejected["plants"] = 0
-    rejected["missing"] = 0
-    out = pd.concat([counted, rejected], ignore_index=True)[KEYS + COUNTS]
-    return out.astype({c: np.int64 for c in COUNTS})
+    scored["rejected"] = np.int64(0)
+    r = rejected_periods.to_numpy(dtype=object)
+    rejected = _counts(r, np.full(len(r), "", dtype=object), rejected=np.ones(len(r)))
+    rejected["plants"] = np.int64(0)
+    rejected["missing"] = np.int64(0)
+    out = pd.concat([scored, rejected], ignore_index=True)[KEYS + COUNTS]
+    return out.astype({"period": object, "class": object, **{c: np.int64 for c in COUNTS}})
 
 
 def _block(system: System, counts: pd.DataFrame) -> dict[str, Any]:

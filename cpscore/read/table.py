@@ -160,16 +160,37 @@ def table_layout(system: System, files: list[str], period_column: str | None = N
 # -- rows the scorer cannot read --------------------------------------------------------------
 
 
+def _stripped(col: pd.Series) -> pd.Series:
+    """Text cells stripped (vectorised); other cells NaN."""
+    try:
+        return col.str.strip()
+    except AttributeError:  # an object column without text (numbers, yes/no)
+        return pd.Series(np.nan, index=col.index, dtype=object)
+
+
 def _blank(col: pd.Series) -> np.ndarray:
     if col.dtype.kind in "fiub":
         return col.isna().to_numpy()
-    return map_distinct(col, lambda v: not str(v).strip(), True, bool)
+    return (col.isna() | (_stripped(col) == "").fillna(False)).to_numpy(dtype=bool)
 
 
 def _not_applicable(col: pd.Series) -> np.ndarray:
     if col.dtype.kind in "fiub":
         return np.zeros(len(col), dtype=bool)
-    return map_distinct(col, lambda v: str(v).strip().lower() in NOT_APPLICABLE, False, bool)
+    return _stripped(col).str.lower().isin(NOT_APPLICABLE).to_numpy(dtype=bool)
+
+
+def _written(col: pd.Series, suspect: np.ndarray, na_ok: bool = True) -> np.ndarray:
+    """Of the cells that did not read (``suspect``), those that hold something: not blank and,
+    with ``na_ok``, not 'n/a'. Only the suspects are looked at (most cells read)."""
+    out = np.asarray(suspect, dtype=bool).copy()
+    if out.any():
+        sub = col[out]
+        keep = ~_blank(sub)
+        if na_ok:
+            keep &= ~_not_applicable(sub)
+        out[out] = keep
+    return out
 
 
 def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -244,12 +265,11 @@ def _expected_fact(f: Fact) -> str:
 
 
 def _check_fact(problems: _Problems, f: Fact, col: pd.Series) -> None:
-    blank = _blank(col)
     if f.required and f.default is None:
-        problems.add(f.id, blank, "missing_fact", _expected_fact(f))
+        problems.add(f.id, _blank(col), "missing_fact", _expected_fact(f))
     if f.type == "number":
         values, no_number = _numbers(col)
-        problems.add(f.id, no_number & ~blank, "bad_fact", _expected_fact(f))
+        problems.add(f.id, _written(col, no_number, na_ok=False), "bad_fact", _expected_fact(f))
         if f.plausible:
             lo, hi = f.plausible
             with np.errstate(invalid="ignore"):
@@ -266,13 +286,15 @@ def _check_fact(problems: _Problems, f: Fact, col: pd.Series) -> None:
                     unit=f.unit,
                 ),
             )
-    elif f.type == "boolean":
+        return
+    if f.type == "boolean":
         unknown = map_distinct(col, lambda v: as_bool(v) is None, False, bool)
-        problems.add(f.id, unknown & ~blank, "bad_fact", _expected_fact(f))
     elif f.type == "enum":
         allowed = set(f.values)
         unknown = map_distinct(col, lambda v: str(v).strip() not in allowed, False, bool)
-        problems.add(f.id, unknown & ~blank, "bad_fact", _expected_fact(f))
+    else:
+        return
+    problems.add(f.id, _written(col, unknown, na_ok=False), "bad_fact", _expected_fact(f))
 
 
 def _check_indicator(
@@ -282,19 +304,17 @@ def _check_indicator(
         if col.dtype.kind in "fiu":
             bad = ~np.isfinite(col.to_numpy(dtype=float, na_value=np.nan)) & col.notna().to_numpy()
         else:
-            _values, no_number = _numbers(col)
-            bad = no_number & ~_blank(col) & ~_not_applicable(col)
+            bad = _written(col, _numbers(col)[1])
         unit = ind.unit or _("the indicator's unit")
         problems.add(ind.id, bad, "not_a_number", _("a number in {unit}, or n/a").format(unit=unit))
         return
     codes = _qualitative_answers(col, ind.answer, level_ids)
-    bad = (codes < 0) & ~_blank(col) & ~_not_applicable(col)
     expected = (
         _("yes/no (是/否) or n/a")
         if ind.answer == "yes_no"
         else _("a level ({levels}), none or n/a").format(levels=" / ".join(level_ids))
     )
-    problems.add(ind.id, bad, "bad_answer", expected)
+    problems.add(ind.id, _written(col, codes < 0), "bad_answer", expected)
 
 
 def rejected_rows(system: System, frame: pd.DataFrame, layout: TableLayout) -> pd.DataFrame:
