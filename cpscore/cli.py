@@ -415,6 +415,7 @@ def _batch_on_dask(
     jobs: int | None,
     scheduler: str | None,
     period_column: str | None,
+    lang: str,
     other_outputs: bool,
 ) -> None:
     """`batch --engine dask`: score plant tables on a Dask cluster; exits 1 if rows were rejected."""
@@ -424,7 +425,9 @@ def _batch_on_dask(
         )
     from cpscore.batch.distributed import run_on_cluster
     from cpscore.batch.table_summary import lines
+    from cpscore.common.i18n import set_language
 
+    set_language(lang)  # of the reasons, the summary and these lines
     system = _load(sector, system_ref, as_of)
     done = run_on_cluster(list(inputs), system, output, scheduler, jobs, period_column)
     click.echo(
@@ -526,6 +529,7 @@ def batch(
             jobs,
             scheduler,
             period_column,
+            lang,
             bool(csv_path or jsonl_path or html_path or scorecards),
         )
     if scheduler or period_column:

@@ -25,6 +25,16 @@ from cpscore.engine.evaluate import score_frame  # noqa: E402
 from cpscore.read.table import table_files, table_layout  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English: what is asserted here are the msgids."""
+    from cpscore.common.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language(None)
+
+
 @pytest.fixture(scope="module")
 def cluster():
     with (
@@ -60,9 +70,9 @@ def pandas_results(system, rows: pd.DataFrame, id_column: str, period: str | Non
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cpscore", "batch", *args], capture_output=True, text=True
-    )
+    """The CLI in English (the messages asserted here are the msgids)."""
+    cmd = [sys.executable, "-m", "cpscore", "batch", *args, "--lang", "en"]
+    return subprocess.run(cmd, capture_output=True, text=True)
 
 
 def test_readme_recipe_parquet_in_parquet_out(cement, tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ def test_cli_against_a_scheduler_and_two_worker_processes(cement, scheduler, tmp
     files = sorted(str(p) for p in (tmp_path / "data").glob("*.parquet"))
     out = tmp_path / "results.parquet"
     cmd = [sys.executable, "-m", "cpscore", "batch", *files, "--sector", "cement"]
-    cmd += ["--engine", "dask", "-o", str(out), "--scheduler", scheduler]
+    cmd += ["--engine", "dask", "-o", str(out), "--lang", "en", "--scheduler", scheduler]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     got = pd.read_parquet(out)

@@ -17,6 +17,16 @@ from cpscore.read.table import TableLayout, rejected_rows, table_files, table_la
 LAYOUT = TableLayout("id", None)
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English: what is asserted here are the msgids."""
+    from cpscore.common.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language(None)
+
+
 def _rows(cement, n: int = 6) -> pd.DataFrame:
     rows = population(cement, n, seed=4).rename_axis("id").reset_index().astype(object)
     rows["plant_type"] = "clinker_line"

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from cpscore.common.errors import UsageError
-from cpscore.common.i18n import _
+from cpscore.common.i18n import _, language, set_language
 from cpscore.engine.evaluate import score_frame
 from cpscore.read.table import (
     ID_COLUMNS,
@@ -127,6 +127,7 @@ class Job:
     results_schema: Any
     rejected_schema: Any
     chunk_rows: int
+    lang: str  # of the reasons, as on the client
 
 
 def pieces(files: list[str], piece_rows: int = PIECE_ROWS) -> list[Piece]:
@@ -258,7 +259,11 @@ class _Task:
 
 def run_piece(piece: Piece, job: Job) -> pd.DataFrame:
     """What each Dask task runs; returns the piece's counts for the summary."""
-    return _Task(job, piece).run()
+    set_language(job.lang)
+    try:
+        return _Task(job, piece).run()
+    finally:
+        set_language(None)
 
 
 # -- the job -----------------------------------------------------------------------------------
@@ -309,6 +314,7 @@ def run(
             _arrow_schema(probe),
             _arrow_schema(rejected_probe),
             chunk_rows,
+            language(),
         )
         tallies = dd.from_map(
             run_piece, todo, job=job, meta=table_summary.tally_meta(), enforce_metadata=False
