@@ -149,9 +149,21 @@ def test_tally_counts_one_partition(cement) -> None:
             "missing_count": [0, 2, 0],
         }
     )
-    got = table_summary.tally(results, pd.Series(["b", "b"]), "period")
+    got = pd.concat(
+        [
+            table_summary.tally(results, "period"),
+            table_summary.tally_rejected(np.array(["b", "b"], dtype=object)),
+        ]
+    )
     assert sorted(map(tuple, got.to_numpy().tolist())) == [
         ("a", "II", 2, 1, 0),
         ("b", "", 0, 0, 2),
         ("b", "lagging", 1, 0, 0),
+    ]
+    assert list(table_summary.tally(results.iloc[:0], None).columns) == [
+        "period",
+        "class",
+        "plants",
+        "missing",
+        "rejected",
     ]

@@ -205,9 +205,7 @@ class _Task:
                 self.rejected.append(self._rejected(chunk, bad))
                 chunk = chunk.drop(index=bad.index)
             results = score_rows(job.system, chunk, layout)
-            self.tallies.append(
-                table_summary.tally(results, pd.Series([], dtype=object), layout.period_column)
-            )
+            self.tallies.append(table_summary.tally(results, layout.period_column))
             self.row += len(chunk) + len(bad)
             yield results
 
@@ -242,14 +240,11 @@ class _Task:
         job, number = self.job, self.piece.number
         job.results.write(number, self.scored(), job.results_schema)
         job.rejected.write(number, iter(self.rejected), job.rejected_schema)
-        tallies = self.tallies
-        none = pd.DataFrame({"class": [], "missing_count": []})
-        tallies += [
-            table_summary.tally(none, pd.Series(_periods(r, job.layout)), None)
-            for r in self.rejected
+        tallies = [
+            table_summary.tally_meta(),
+            *self.tallies,
+            *(table_summary.tally_rejected(_periods(r, job.layout)) for r in self.rejected),
         ]
-        if not tallies:
-            return table_summary.tally_meta()
         return (
             pd.concat(tallies, ignore_index=True)
             .groupby(table_summary.KEYS, sort=False, as_index=False)

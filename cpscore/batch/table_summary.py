@@ -1,7 +1,7 @@
 """What a regulator reads first from a national run: per period and per class, how many plants,
 and the share at the advanced level or better against the plan's target (>70%).
 
-Each partition counts its own rows (:func:`tally`, on the worker); the counts are summed on the
+Each task counts its own rows (:func:`tally`, :func:`tally_rejected`, on the worker); the counts are summed on the
 cluster, so the summary never needs the 4.8 M result rows on one machine. :func:`summary` turns
 the summed counts into the JSON document written beside the results.
 
@@ -30,13 +30,7 @@ COUNTS = ["plants", "missing", "rejected"]
 
 def tally_meta() -> pd.DataFrame:
     """An empty tally (Dask's ``meta``)."""
-    return pd.DataFrame(
-        {
-            "period": pd.Series([], dtype=object),
-            "class": pd.Series([], dtype=object),
-            **{c: pd.Series([], dtype=np.int64) for c in COUNTS},
-        }
-    )
+    return _typed(pd.DataFrame(columns=KEYS + COUNTS))
 
 
 def _counts(periods: np.ndarray, classes: np.ndarray, **weights: np.ndarray) -> pd.DataFrame:
@@ -57,30 +51,36 @@ def _counts(periods: np.ndarray, classes: np.ndarray, **weights: np.ndarray) -> 
     )
 
 
-def tally(
-    results: pd.DataFrame, rejected_periods: pd.Series, period_column: str | None
-) -> pd.DataFrame:
-    """One partition's counts: scored plants and those with a missing value by (period, class),
-    rejected rows by period (class '')."""
+def tally(results: pd.DataFrame, period_column: str | None) -> pd.DataFrame:
+    """Scored rows counted by (period, class): plants, and those with a missing value."""
     n = len(results)
     periods = (
         results[period_column].to_numpy(dtype=object)
         if period_column
         else np.full(n, "", dtype=object)
     )
-    scored = _counts(
+    out = _counts(
         periods,
         results["class"].to_numpy(dtype=object),
         plants=np.ones(n),
         missing=(results["missing_count"].to_numpy() > 0).astype(float),
     )
-    scored["rejected"] = np.int64(0)
-    r = rejected_periods.to_numpy(dtype=object)
-    rejected = _counts(r, np.full(len(r), "", dtype=object), rejected=np.ones(len(r)))
-    rejected["plants"] = np.int64(0)
-    rejected["missing"] = np.int64(0)
-    out = pd.concat([scored, rejected], ignore_index=True)[KEYS + COUNTS]
-    return out.astype({"period": object, "class": object, **{c: np.int64 for c in COUNTS}})
+    out["rejected"] = np.int64(0)
+    return _typed(out)
+
+
+def tally_rejected(periods: np.ndarray) -> pd.DataFrame:
+    """Rejected rows counted by period (class '')."""
+    out = _counts(periods, np.full(len(periods), "", dtype=object), rejected=np.ones(len(periods)))
+    out["plants"] = np.int64(0)
+    out["missing"] = np.int64(0)
+    return _typed(out)
+
+
+def _typed(counts: pd.DataFrame) -> pd.DataFrame:
+    return counts[KEYS + COUNTS].astype(
+        {"period": object, "class": object, **{c: np.int64 for c in COUNTS}}
+    )
 
 
 def _block(system: System, counts: pd.DataFrame) -> dict[str, Any]:
