@@ -98,6 +98,11 @@ def test_layout_and_missing_columns(cement, tmp_path: Path) -> None:
         table_files([str(tmp_path / "a.csv"), str(tmp_path / "d.parquet")])
     with pytest.raises(UsageError, match="no such input"):
         table_files([str(tmp_path / "none.parquet")])
+    a = str(tmp_path / "a.csv")
+    assert table_files([a, str(tmp_path / "x" / ".." / "a.csv"), str(tmp_path / "b.csv")]) == [
+        a,
+        str(tmp_path / "b.csv"),
+    ]
     (tmp_path / "d.parquet").unlink()
     # a folder stands for the tables in it
     assert table_files([str(tmp_path)]) == [str(tmp_path / f) for f in ("a.csv", "b.csv", "c.csv")]

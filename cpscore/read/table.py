@@ -62,7 +62,8 @@ def table_files(inputs: Iterable[str]) -> list[str]:
             files.append(str(p))
         else:
             raise UsageError(_("no such input: {path}").format(path=p))
-    files = list(dict.fromkeys(files))  # a file named twice (a glob and a folder) is read once
+    # A file named twice (by a glob and by its folder, say) is read once.
+    files = list({Path(f).resolve(): f for f in reversed(files)}.values())[::-1]
     kinds = {table_kind(f) for f in files}
     if len(kinds) > 1:
         raise UsageError(_("the inputs mix parquet and CSV files; give one kind"))
