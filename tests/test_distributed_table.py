@@ -99,7 +99,7 @@ def test_layout_and_missing_columns(cement, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such input"):
         table_files([str(tmp_path / "none.parquet")])
     a = str(tmp_path / "a.csv")
-    assert table_files([a, str(tmp_path / "x" / ".." / "a.csv"), str(tmp_path / "b.csv")]) == [
+    assert table_files([a, f"{tmp_path}/./a.csv", str(tmp_path / "b.csv")]) == [
         a,
         str(tmp_path / "b.csv"),
     ]
