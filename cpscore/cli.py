@@ -408,9 +408,7 @@ def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
 
 def _batch_on_dask(
     inputs: tuple[str, ...],
-    sector: str | None,
-    system_ref: str | None,
-    as_of: dt.date | None,
+    system: Any,
     output: str,
     jobs: int | None,
     scheduler: str | None,
@@ -428,7 +426,6 @@ def _batch_on_dask(
     from cpscore.common.i18n import set_language
 
     set_language(lang)  # of the reasons, the summary and these lines
-    system = _load(sector, system_ref, as_of)
     done = run_on_cluster(list(inputs), system, output, scheduler, jobs, period_column)
     click.echo(
         _("scored {scored:,} plant-periods in {pieces} tasks, {rejected:,} rejected").format(
@@ -478,8 +475,9 @@ def _batch_on_dask(
     type=click.Choice(["pandas", "dask"]),
     default="pandas",
     show_default=True,
-    help="dask: score parquet/CSV tables (one row per plant) partition by partition and write "
-    "the results table (-o .parquet or .csv); for national-scale runs.",
+    help="dask: score parquet/CSV tables (one row per plant-period) on a Dask cluster and write "
+    "the results (-o .parquet folder or .csv), the rejected rows and a summary; for "
+    "national-scale runs.",
 )
 @click.option(
     "--scheduler",
@@ -522,9 +520,7 @@ def batch(
     if engine == "dask":
         _batch_on_dask(
             inputs,
-            sector,
-            system_ref,
-            as_of,
+            _load(sector, system_ref, as_of),
             output,
             jobs,
             scheduler,

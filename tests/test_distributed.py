@@ -198,56 +198,33 @@ def test_bad_rows_are_rejected_with_their_reason(cluster, cement, tmp_path: Path
     assert got.loc[got["id"] == "P0000013", "level.legal_compliance"].item() != ""
 
 
+def dask_cli(*inputs: str | Path, out: Path, extra: tuple[str, ...] = ()):
+    """`cpscore batch INPUTS --sector cement --engine dask -o OUT …`"""
+    return cli(*map(str, inputs), "--sector", "cement", "--engine", "dask", "-o", str(out), *extra)
+
+
 def test_cli_exit_status_and_usage_errors(cement, tmp_path: Path) -> None:
     rows = _bad_table(cement)
     src = tmp_path / "bad.parquet"
     rows.astype(str).replace({"None": None, "nan": None}).to_parquet(src, index=False)
-    out = tmp_path / "res.csv"
-    proc = cli(str(src), "--sector", "cement", "--engine", "dask", "-o", str(out), "--jobs", "1")
+    proc = dask_cli(src, out=tmp_path / "res.csv", extra=("--jobs", "1"))
     assert proc.returncode == 1, proc.stderr  # some rows rejected, the job done
     assert "6 rejected" in proc.stderr
     assert len(pd.read_csv(tmp_path / "res.rejected.csv")) == 6
 
     # A missing column stops before any cluster starts, naming the file and the columns.
     rows.drop(columns=["water_per_tonne"]).astype(str).to_parquet(tmp_path / "m.parquet")
-    proc = cli(
-        str(tmp_path / "m.parquet"),
-        "--sector",
-        "cement",
-        "--engine",
-        "dask",
-        "-o",
-        str(tmp_path / "x.csv"),
-    )
+    x, r = tmp_path / "x.csv", tmp_path / "r.csv"
+    proc = dask_cli(tmp_path / "m.parquet", out=x)
     assert proc.returncode == 2
     assert "m.parquet: no column for water_per_tonne of cement-2014-illustrative" in proc.stderr
-    proc = cli(
-        str(src),
-        "--sector",
-        "cement",
-        "--engine",
-        "dask",
-        "-o",
-        str(tmp_path / "x.csv"),
-        "--period-column",
-        "month",
-    )
+    proc = dask_cli(src, out=x, extra=("--period-column", "month"))
     assert proc.returncode == 2 and "no period column 'month'" in proc.stderr
-    proc = cli(str(src), "--sector", "cement", "--engine", "dask", "-o", str(src))
+    proc = dask_cli(src, out=src)
     assert proc.returncode == 2 and "would be written over the input" in proc.stderr
-    proc = cli(
-        str(src),
-        "--sector",
-        "cement",
-        "--engine",
-        "dask",
-        "-o",
-        str(tmp_path / "r.csv"),
-        "--html",
-        "x.html",
-    )
+    proc = dask_cli(src, out=r, extra=("--html", "x.html"))
     assert proc.returncode == 2 and "--engine dask writes one results table" in proc.stderr
-    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "r.csv").exists()
+    assert not x.exists() and not r.exists()
 
 
 def test_period_column_named(cluster, cement, tmp_path: Path) -> None:
