@@ -43,6 +43,7 @@ from .table_outputs import REJECTED_COLUMNS, Parts, TableOutputs
 __all__ = ["ID_COLUMNS", "TableRun", "run", "run_on_cluster", "score_dask", "score_partition"]
 
 CHUNK_ROWS = 100_000  # rows scored at once: bounds a worker's memory
+WAIT_FOR_WORKERS = 60  # seconds a scheduler may take to have a worker
 PIECE_ROWS = 200_000  # parquet row groups are grouped into tasks of about this many rows
 
 
@@ -359,6 +360,14 @@ def run_on_cluster(
                 )
             ) from None
         with client:
+            try:  # a scheduler without workers would leave the job waiting for ever
+                client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+            except TimeoutError:
+                raise UsageError(
+                    _("the Dask scheduler at {address} has no workers (waited {seconds} s)").format(
+                        address=address, seconds=WAIT_FOR_WORKERS
+                    )
+                ) from None
             return run(files, system, layout, outputs)
     with (
         LocalCluster(
