@@ -187,8 +187,8 @@ def bench_folder(n: int, tmp: Path) -> None:
 
 def bench_wide(n: int, tmp: Path) -> None:
     from benchmarks.population import population
-    from cpscore.read.wide import write_wide_workbook
     from cpscore.system.catalog import load
+    from cpscore.views.wide_template import write_wide_workbook
 
     system = load(SYSTEM)
     path = tmp / "wide" / "wide.xlsx"

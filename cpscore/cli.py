@@ -116,7 +116,7 @@ def evaluate(
 
     Exit 0 when evaluated, 2 on a usage or input error.
     """
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     system = _load(sector, system_ref, as_of)
     lang = lang or "zh"
@@ -291,7 +291,7 @@ def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
     sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
     system = _load(sector, None if sector else system_ref, None)
     if wide:
-        from cpscore.read.wide import write_wide_workbook
+        from cpscore.views.wide_template import write_wide_workbook
 
         write_wide_workbook(system, output, lang)
     else:

@@ -15,10 +15,10 @@ from cpscore.batch.run import run_batch
 from cpscore.engine.evaluate import evaluate_frame
 from cpscore.engine.reduction import advanced_rank, reduction_potential
 from cpscore.engine.sector_list import build, ranking
-from cpscore.read.wide import write_wide_workbook
 from cpscore.system.plan import PLAN_TARGETS, target_for
 from cpscore.views.neutralise import cell_value
 from cpscore.views.template import write_plant_workbook
+from cpscore.views.wide_template import write_wide_workbook
 
 # -- wide workbooks ------------------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ def _frame(cement, rows: dict[str, dict]) -> pd.DataFrame:
 
 
 def test_ranking_by_class_then_class_score_then_id(cement):
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     ev = evaluate_workbook(str(EXAMPLES / "cement" / "plant-advanced.xlsx"), cement)
     base = {**ev.inputs.facts}
@@ -186,7 +186,7 @@ def test_statistics_of_the_three_examples(cement):
 
 
 def test_reduction_potential_hand_computed(cement):
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     ev = evaluate_workbook(str(EXAMPLES / "cement" / "plant-lagging.xlsx"), cement)
     got = {p["indicator"]: p for p in reduction_potential(ev, 0)}
@@ -208,7 +208,7 @@ def test_sector_reduction_sums_plants_and_sits_beside_the_plan(cement):
         "c": {"plant_type": "clinker_line", "nox_per_tonne": 1.9},  # no output given
         "d": {"plant_type": "clinker_line", "clinker_output_t": 500_000, "nox_per_tonne": 1.0},
     }
-    from cpscore.batch.run import BatchResult
+    from cpscore.engine.batch_result import BatchResult
 
     ev = evaluate_frame(cement, _frame(cement, plants))
     sl = build(BatchResult(cement, ev, [], []), "zh")
@@ -277,7 +277,7 @@ def test_scorecards_equal_single_evaluate_runs(tmp_path, cement):
     from openpyxl import load_workbook
 
     from cpscore.batch.outputs import write_outputs
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     src = EXAMPLES / "cement"
     result = run_batch(cement, [src], jobs=1)
@@ -335,8 +335,8 @@ def test_fast_wide_path_reports_like_the_cell_by_cell_reader(tmp_path, hazardous
     import math
 
     from benchmarks.population import population
-    from cpscore.engine.evaluate import evaluate_records
-    from cpscore.read import wide
+    from cpscore.pipeline import evaluate_records
+    from cpscore.read import wide, wide_header
     from cpscore.read.workbook import open_workbook
 
     frame = population(hazardous_waste, 60, seed=3)  # 3% missing values and answers
@@ -362,7 +362,7 @@ def test_fast_wide_path_reports_like_the_cell_by_cell_reader(tmp_path, hazardous
 
     def read(fast):
         opened = open_workbook(path)
-        header = wide.find_header(opened.sheets, hazardous_waste)
+        header = wide_header.find_header(opened.sheets, hazardous_waste)
         return wide.read_wide_sheets(
             path, opened.sheets, hazardous_waste, header, opened.inspection.sheets, fast=fast
         )
@@ -398,7 +398,7 @@ def test_streamed_list_sheet_equals_the_openpyxl_one(tmp_path, cement, monkeypat
     from openpyxl import load_workbook
 
     from benchmarks.population import population
-    from cpscore.batch.run import BatchResult
+    from cpscore.engine.batch_result import BatchResult
     from cpscore.engine.evaluate import evaluate_frame
     from cpscore.engine.sector_list import build
     from cpscore.views import listbook

@@ -12,7 +12,8 @@ import pytest
 from benchmarks.population import population
 from cpscore.batch import table_summary
 from cpscore.common.errors import UsageError
-from cpscore.read.table import TableLayout, rejected_rows, table_files, table_layout
+from cpscore.engine.rejections import rejected_rows
+from cpscore.read.table import TableLayout, table_files, table_layout
 
 LAYOUT = TableLayout("id", None)
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from cpscore.engine import decision
 from cpscore.system import conditions
+from cpscore.system import rules as system_rules
 from cpscore.system.checks import _anchored
 from cpscore.system.loader import build_system
 
@@ -93,7 +94,7 @@ def test_exponent_form_numbers_are_rejected_in_thresholds():
     ],
 )
 def test_durable_value_keeps_numbers_out_of_exponent_form(value, sent):
-    got = decision._durable_value(value)
+    got = system_rules._durable_value(value)
     assert got == sent and type(got) is type(sent)
     if isinstance(got, float):
         assert "e" not in json.dumps(got)
@@ -115,7 +116,7 @@ def test_set_rulesets_mutates_its_argument():
 def test_compiling_a_system_leaves_its_rules_unchanged():
     doc = json.loads((FIXTURES / "systems" / "graded-small.json").read_text(encoding="utf-8"))
     system = build_system(copy.deepcopy(doc), "unchanged", "sha-unchanged-after-compile")
-    decision.compiled(system)
+    system_rules.compiled(system)
     assert [r.when for r in system.classification] == [r["when"] for r in doc["classification"]]
     assert [v.when for v in system.vetoes] == [v["when"] for v in doc["vetoes"]]
     assert system.raw == doc
@@ -281,7 +282,7 @@ def test_vectorised_conditions_agree_with_durable_rules(conds, plants):
     for i, plant in enumerate(plants):
         # Absent values are left out of the message, exactly as cpscore's decision module does.
         message = {"sid": "parity", "row": i} | {
-            k: decision._durable_value(v) for k, v in plant.items() if v is not None
+            k: system_rules._durable_value(v) for k, v in plant.items() if v is not None
         }
         fired.clear()
         try:
@@ -292,3 +293,28 @@ def test_vectorised_conditions_agree_with_durable_rules(conds, plants):
             host.retract_fact(name, message)
         got = {key: key in fired for key in keyed}
         assert got == {key: bool(v[i]) for key, v in expected.items()}, (plant, keyed)
+
+
+def test_durable_built_without_the_313_fix_is_one_clear_line(monkeypatch):
+    """On Python 3.13 durable-rules 2.0.28 imports only when built with the PyEval_CallObject
+    define; without it the user gets the command that rebuilds it, not an ImportError."""
+    import importlib.abc
+    import sys
+
+    import durable
+
+    from cpscore.common.errors import SetupError
+
+    class Broken(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name == "durable.engine":
+                raise ImportError("durable_rules_engine.so: undefined symbol: PyEval_CallObject")
+            return None
+
+    monkeypatch.delitem(sys.modules, "durable.engine")
+    monkeypatch.delattr(durable, "engine")
+    monkeypatch.setattr(sys, "meta_path", [Broken(), *sys.meta_path])
+    with pytest.raises(SetupError) as info:
+        system_rules._durable_engine()
+    assert 'CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject"' in str(info.value)
+    assert "durable-rules==2.0.28" in str(info.value)

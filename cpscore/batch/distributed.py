@@ -27,14 +27,8 @@ import pandas as pd
 from cpscore.common.errors import UsageError
 from cpscore.common.i18n import _, language, set_language
 from cpscore.engine.evaluate import score_frame
-from cpscore.read.table import (
-    ID_COLUMNS,
-    TableLayout,
-    rejected_rows,
-    table_files,
-    table_kind,
-    table_layout,
-)
+from cpscore.engine.rejections import rejected_rows
+from cpscore.read.table import ID_COLUMNS, TableLayout, table_files, table_kind, table_layout
 from cpscore.system.model import System
 
 from . import table_summary

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cpscore.common.errors import UsageError
+from cpscore.engine.batch_result import BatchResult
 
-from .run import BatchResult, Progress
+from .run import Progress
 
 if TYPE_CHECKING:  # the list (pandas) is imported when written, not when the CLI starts
     from cpscore.engine.sector_list import SectorList

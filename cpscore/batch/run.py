@@ -20,41 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cpscore.common.errors import Finding, InputError, Location, UsageError
+from cpscore.common.errors import Finding, InputError, Location, UsageError, WorkbookErrors
+from cpscore.engine.batch_result import BatchResult, Rejection
 from cpscore.read.plant_rows import WideBlock
-from cpscore.read.workbook import PlantRecord, WorkbookErrors
+from cpscore.read.workbook import PlantRecord
 from cpscore.system.model import System
 
 if TYPE_CHECKING:  # scoring (pandas, durable-rules) is not imported by reading workers
-    from cpscore.engine.evaluate import Evaluation
+    pass
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
-
-
-@dataclass
-class Rejection:
-    """One input plant (a workbook, or a row of a wide workbook) that could not be evaluated."""
-
-    file: str
-    errors: list[dict[str, str]]  # InputError.as_dict(): kind, file, sheet, cell, found, expected
-    plant_id: str | None = None
-    row: int | None = None  # the row of a wide workbook
-
-    @property
-    def kind(self) -> str:
-        return self.errors[0]["kind"] if self.errors else "internal"
-
-    @staticmethod
-    def reason_of(error: dict[str, str]) -> str:
-        return f"{error['found']}; expected {error['expected']}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "plant_id": self.plant_id,
-            "row": self.row,
-            "errors": [{**e, "reason": self.reason_of(e)} for e in self.errors],
-        }
 
 
 @dataclass
@@ -63,28 +38,6 @@ class FileResult:
 
     records: list[PlantRecord | WideBlock] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
-
-
-@dataclass
-class BatchResult:
-    system: System
-    evaluation: Evaluation | None  # None when no plant could be evaluated
-    rejections: list[Rejection]
-    files: list[str]
-
-    @property
-    def evaluated(self) -> int:
-        return self.evaluation.n if self.evaluation is not None else 0
-
-    @property
-    def inputs(self) -> int:
-        """Input plants: every one is either evaluated or rejected."""
-        return self.evaluated + len(self.rejections)
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every input plant was evaluated, 1 when some were rejected (and listed)."""
-        return 1 if self.rejections else 0
 
 
 # -- finding the input files -----------------------------------------------------------------
@@ -143,7 +96,8 @@ def read_input(
         sheets = opened.sheets
         if has_indicator_sheet(sheets):
             return FileResult([plant_from_sheets(path, opened, system)])
-        from cpscore.read.wide import find_header, read_wide_sheets
+        from cpscore.read.wide import read_wide_sheets
+        from cpscore.read.wide_header import find_header
 
         header = find_header(sheets, system)
         if header is None:
@@ -354,7 +308,7 @@ def run_batch(
     records = [rec for f in files for rec in f.records]
     rejections = [rej for f in files for rej in f.rejections]
     _flag_duplicates(records)
-    from cpscore.engine.evaluate import evaluate_records
+    from cpscore.pipeline import evaluate_records
 
     evaluation = evaluate_records(system, records) if records else None
     return BatchResult(system, evaluation, rejections, [str(p) for p in paths])

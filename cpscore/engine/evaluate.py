@@ -5,75 +5,19 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cpscore.common.errors import Finding, InputError, Location
-from cpscore.engine import explain
-from cpscore.read.inputs import Inputs, prepare
-from cpscore.read.plant_rows import PerPlant, as_per_plant, concat
+from cpscore.engine.inputs import prepare
 from cpscore.system.model import System
 
-from .decision import Decision, decide
+from .decision import decide
+from .evaluation import Evaluation
 from .scoring import Scores, score
-
-
-@dataclass
-class Evaluation:
-    """Results for n plants under one system; views (text, JSON, Excel) read from here."""
-
-    system: System
-    scores: Scores
-    columns: dict[str, np.ndarray]  # decision facts, one array per fact
-    decisions: list[Decision]
-    # Per plant: its record (id, name, period, source …) and the findings of reading it. Lists
-    # are taken as they are; wide sheets make them on demand (cpscore.read.plant_rows), and whole
-    # columns are asked for with meta.column(key) and findings.counts().
-    meta: PerPlant[dict[str, Any]]
-    findings: PerPlant[list[Finding]]
-
-    def __post_init__(self) -> None:
-        self.meta = as_per_plant(self.meta)
-        self.findings = as_per_plant(self.findings)
-
-    @property
-    def inputs(self) -> Inputs:
-        return self.scores.inputs
-
-    def facts(self, i: int) -> dict[str, Any]:
-        """The decision facts of plant i (what the rules read)."""
-        return facts_of(self.columns, i)
-
-    @property
-    def n(self) -> int:
-        return self.inputs.n
-
-    @cached_property
-    def class_ranks(self) -> np.ndarray:
-        """Per plant, the index of its class in ``system.classes`` (0 = best)."""
-        table = self.system.class_index
-        return np.fromiter((table[d.klass] for d in self.decisions), np.int64, len(self.decisions))
-
-    def summary(self) -> pd.DataFrame:
-        """One row per plant: class, rank (0 = best), scores and the rule that fired."""
-        data: dict[str, Any] = {
-            "class": [d.klass for d in self.decisions],
-            "class_rank": self.class_ranks,
-        }
-        data.update(self.scores.scores)
-        data["rule"] = [d.rule for d in self.decisions]
-        return pd.DataFrame(data, index=self.inputs.index)
-
-    def document(self, i: int, lang: str = "zh") -> dict[str, Any]:
-        from .result import build_document
-
-        return build_document(self, i, lang)
 
 
 def decision_columns(system: System, sc: Scores) -> dict[str, np.ndarray]:
@@ -95,13 +39,6 @@ def decision_columns(system: System, sc: Scores) -> dict[str, np.ndarray]:
     for f in system.facts:
         columns[f.id] = inp.facts[f.id]
     return columns
-
-
-def facts_of(columns: dict[str, np.ndarray], i: int) -> dict[str, Any]:
-    """The decision facts of plant i as plain Python values (for reasons and blockers)."""
-    from .decision import _plain
-
-    return {k: _plain(v[i]) for k, v in columns.items()}
 
 
 def evaluate_frame(
@@ -131,68 +68,6 @@ def evaluate_plant(
     """Evaluate one plant given as dicts; returns the result document."""
     frame = pd.DataFrame([{**(facts or {}), **values}], index=[plant_id])
     return evaluate_frame(system, frame).document(0, lang)
-
-
-def explanation_context(ev: Evaluation, i: int, lang: str) -> dict[str, Any]:
-    """Counts and failing indicator names behind the limiting_* facts, for reasons and blockers."""
-    sys, sc = ev.system, ev.scores
-    inds = sys.indicators
-    applicable = ~ev.inputs.not_applicable[i]
-    ctx: dict[str, Any] = {"labels": {f.id: f.name.get(lang) for f in sys.facts}}
-    for prefix, sel in (
-        ("limiting", [ind.limiting for ind in inds]),
-        ("non_limiting", [not ind.limiting for ind in inds]),
-        ("all", [True] * len(inds)),
-    ):
-        mask = np.array(sel, dtype=bool) & applicable
-        ctx[f"{prefix}_count"] = int(mask.sum())
-        for li, lv in enumerate(sys.levels):
-            bad = mask & ~sc.meets[i, :, li]
-            ctx[f"{prefix}_{lv.id}_failing"] = [inds[j].name.get(lang) for j in np.flatnonzero(bad)]
-            ctx[f"{prefix}_{lv.id}_failing_ids"] = [inds[j].id for j in np.flatnonzero(bad)]
-    return ctx
-
-
-def reason(ev: Evaluation, i: int, lang: str) -> str:
-    sys, d = ev.system, ev.decisions[i]
-    ctx = explanation_context(ev, i, lang)
-    rule = sys.classification[d.rule] if d.rule is not None else None
-    head = explain.class_name(sys, rule.klass if rule else d.klass, lang)
-    text = f"{head}: {explain.describe(rule.when, ev.facts(i), ctx, lang)}" if rule else head
-    for vi in d.vetoes:
-        veto = sys.vetoes[vi]
-        if sys.class_rank(veto.max_class) >= sys.class_rank(d.klass):
-            cap = explain.class_name(sys, veto.max_class, lang)
-            text += (
-                f"；否决项：{veto.name.get(lang)}，最高{cap}"
-                if lang == "zh"
-                else f"; veto: {veto.name.get(lang)}, at most {cap}"
-            )
-    return text
-
-
-def evaluate_records(system: System, records: Sequence[Any]) -> Evaluation:
-    """Evaluate plants read from workbooks in one pass: :class:`cpscore.read.workbook.PlantRecord`\\ s
-    and the column-kept plants of wide sheets (:class:`cpscore.read.plant_rows.WideBlock`)."""
-    from cpscore.read.plant_rows import WideBlock
-
-    frames: list[pd.DataFrame] = []
-    metas: list[Sequence[Any]] = []
-    findings: list[Sequence[Any]] = []
-    for is_block, group in itertools.groupby(records, key=lambda r: isinstance(r, WideBlock)):
-        if is_block:
-            for block in group:
-                frames.append(block.frame())
-                metas.append(block.meta_view())
-                findings.append(block.findings_view())
-            continue
-        recs = list(group)
-        ids = [str(r.meta.get("id")) for r in recs]
-        frames.append(pd.DataFrame([r.row for r in recs], index=ids))
-        metas.append([{**r.meta, "provenance": r.provenance} for r in recs])
-        findings.append([list(r.findings) for r in recs])
-    frame = frames[0] if len(frames) == 1 else pd.concat(frames)
-    return evaluate_frame(system, frame, concat(metas), concat(findings))
 
 
 def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
@@ -230,21 +105,6 @@ def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
             )
         )
     return errors
-
-
-def evaluate_workbook(path: str, system: System, strict: bool = False) -> Evaluation:
-    """Read one plant workbook and evaluate it (raises InputError naming file, sheet and cell).
-
-    With ``strict``, any missing value of an applicable indicator or required fact is an error.
-    """
-    from cpscore.read.workbook import WorkbookErrors, read_plant_workbook
-
-    ev = evaluate_records(system, [read_plant_workbook(path, system)])
-    if strict:
-        errors = missing_value_errors(ev, 0)
-        if errors:
-            raise WorkbookErrors(errors) if len(errors) > 1 else errors[0]
-    return ev
 
 
 def results_frame(ev: Evaluation) -> pd.DataFrame:

@@ -6,18 +6,18 @@ can never disagree with the rule ("II: Y_II = 88.4 ≥ 85 and all 5 limiting ind
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from cpscore.common.words import level_label
 from cpscore.system import conditions
 from cpscore.system.model import Condition, System
 
 _OPS = {"$lt": "<", "$lte": "≤", "$gt": ">", "$gte": "≥", "$neq": "≠", "=": "="}
 _NEGATED = {"$lt": "≥", "$lte": ">", "$gt": "≤", "$gte": "<", "$neq": "=", "=": "≠"}
-ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ"}
-
-
-def level_label(level_id: str, lang: str) -> str:
-    return f"{ROMAN.get(level_id, level_id)}级" if lang == "zh" else f"level {level_id}"
+if TYPE_CHECKING:
+    from .evaluation import Evaluation
 
 
 def _fmt(v: Any) -> str:
@@ -25,15 +25,6 @@ def _fmt(v: Any) -> str:
         return "yes" if v else "no"
     if isinstance(v, float):
         return f"{v:.2f}".rstrip("0").rstrip(".")
-    return str(v)
-
-
-def number_text(v: Any) -> str:
-    """A value as the views print it: up to 4 decimals, no trailing zeros, '' for none."""
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".")
     return str(v)
 
 
@@ -111,3 +102,41 @@ def failing_parts(cond: Condition, facts: dict[str, Any]) -> list[Condition]:
 
 def class_name(system: System, class_id: str, lang: str) -> str:
     return system.class_by_id(class_id).name.get(lang)
+
+
+def explanation_context(ev: Evaluation, i: int, lang: str) -> dict[str, Any]:
+    """Counts and failing indicator names behind the limiting_* facts, for reasons and blockers."""
+    sys, sc = ev.system, ev.scores
+    inds = sys.indicators
+    applicable = ~ev.inputs.not_applicable[i]
+    ctx: dict[str, Any] = {"labels": {f.id: f.name.get(lang) for f in sys.facts}}
+    for prefix, sel in (
+        ("limiting", [ind.limiting for ind in inds]),
+        ("non_limiting", [not ind.limiting for ind in inds]),
+        ("all", [True] * len(inds)),
+    ):
+        mask = np.array(sel, dtype=bool) & applicable
+        ctx[f"{prefix}_count"] = int(mask.sum())
+        for li, lv in enumerate(sys.levels):
+            bad = mask & ~sc.meets[i, :, li]
+            ctx[f"{prefix}_{lv.id}_failing"] = [inds[j].name.get(lang) for j in np.flatnonzero(bad)]
+            ctx[f"{prefix}_{lv.id}_failing_ids"] = [inds[j].id for j in np.flatnonzero(bad)]
+    return ctx
+
+
+def reason(ev: Evaluation, i: int, lang: str) -> str:
+    sys, d = ev.system, ev.decisions[i]
+    ctx = explanation_context(ev, i, lang)
+    rule = sys.classification[d.rule] if d.rule is not None else None
+    head = class_name(sys, rule.klass if rule else d.klass, lang)
+    text = f"{head}: {describe(rule.when, ev.facts(i), ctx, lang)}" if rule else head
+    for vi in d.vetoes:
+        veto = sys.vetoes[vi]
+        if sys.class_rank(veto.max_class) >= sys.class_rank(d.klass):
+            cap = class_name(sys, veto.max_class, lang)
+            text += (
+                f"；否决项：{veto.name.get(lang)}，最高{cap}"
+                if lang == "zh"
+                else f"; veto: {veto.name.get(lang)}, at most {cap}"
+            )
+    return text

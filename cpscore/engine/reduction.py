@@ -21,7 +21,7 @@ import numpy as np
 from cpscore.system import units
 from cpscore.system.model import Indicator, System
 
-from .evaluate import Evaluation
+from .evaluation import Evaluation
 
 
 def advanced_level_index(system: System) -> int:

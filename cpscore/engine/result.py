@@ -6,16 +6,19 @@ The terminal table, the Excel scorecard and the batch list are views of this doc
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cpscore import __version__
+from cpscore.common.version import __version__
 from cpscore.engine import explain
 from cpscore.system import conditions
 from cpscore.system.model import System
 
-from .evaluate import Evaluation, explanation_context, reason
+from .explain import explanation_context, reason
+
+if TYPE_CHECKING:
+    from .evaluation import Evaluation
 
 
 def _num(x: float) -> float | None:

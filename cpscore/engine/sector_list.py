@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cpscore.batch.run import BatchResult
 from cpscore.system import units
 from cpscore.system.model import System
 from cpscore.system.plan import ADVANCED_SHARE_TARGET, PlanTarget, target_for
 
-from .evaluate import Evaluation
+from .batch_result import BatchResult
+from .evaluation import Evaluation
 from .reduction import SectorTotal, advanced_level_index, advanced_rank, potentials, sector_totals
 from .result import blocking_matrix
 

@@ -56,7 +56,7 @@ def _ids(system: System) -> Iterator[Problem]:
     yield from dupes("indicator", [i.id for i in system.indicators], "/groups")
     yield from dupes("fact", [f.id for f in (*system.facts, *system.raw_inputs)], "/facts")
     yield from dupes("level", [c.id for c in system.classes], "/levels")
-    from cpscore.engine.decision import derived_facts
+    from cpscore.system.rules import derived_facts
 
     clash = {f.id for f in system.facts} & set(derived_facts(system))
     for name in sorted(clash):
@@ -294,7 +294,7 @@ def _durable_number(v: Any) -> bool:
 
 
 def _fact_types(system: System) -> dict[str, str]:
-    from cpscore.engine.decision import derived_facts
+    from cpscore.system.rules import derived_facts
 
     return {f.id: f.type for f in system.facts} | derived_facts(system)
 
@@ -377,7 +377,7 @@ def _conditions(system: System) -> Iterator[Problem]:
 
 
 def _completeness(system: System) -> Iterator[Problem]:
-    from cpscore.engine.decision import unclassified_corners
+    from cpscore.system.rules import unclassified_corners
 
     corners = unclassified_corners(system)
     if corners:
