@@ -111,16 +111,11 @@ def test_cli_against_a_scheduler_and_two_worker_processes(cement, scheduler, tmp
     )
     summary = json.loads((tmp_path / "results.summary.json").read_text(encoding="utf-8"))
     assert [p["plants"] for p in summary["periods"]] == [250, 250, 250, 250]
-    # Both worker processes scored plants: each compiled the system's rules.
+    # Both worker processes ran tasks: each imported the scoring code to unpickle one.
     with distributed.Client(scheduler) as client:
         # a lambda travels by value (this test module is not importable on the workers)
-        compiled = client.run(
-            lambda: [
-                sha for _id, sha in __import__("cpscore.engine.decision").engine.decision._COMPILED
-            ]
-        )
-    assert len(compiled) == 2
-    assert all(cement.sha256 in systems for systems in compiled.values()), compiled
+        ran = client.run(lambda: "cpscore.batch.distributed" in __import__("sys").modules)
+    assert list(ran.values()) == [True, True], ran
 
     # An unreachable scheduler is a usage error, not a traceback.
     bad = subprocess.run(
