@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cpscore.common.i18n import _, language
+from cpscore.common.i18n import _, language, status_word
 from cpscore.engine.reduction import advanced_rank
 from cpscore.system.model import System
 from cpscore.system.plan import ADVANCED_SHARE_QUOTE, ADVANCED_SHARE_TARGET, PLAN_TITLE
@@ -177,5 +177,5 @@ def lines(doc: dict[str, Any]) -> list[str]:
     out.append(_line(_("all periods") if doc["periods"] else _("all rows"), doc["all_periods"]))
     notice = doc["system"].get("notice")
     if notice:
-        out.append(f"{doc['system']['status']}: {notice}")
+        out.append(f"{status_word(doc['system']['status'])}: {notice}")
     return out
