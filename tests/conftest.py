@@ -74,3 +74,27 @@ def english_messages(monkeypatch):
     set_language(None)
     yield
     set_language(None)
+
+
+def to_pdf(outdir: Path, *workbooks: Path, timeout: int = 300) -> None:
+    """Convert workbooks to PDF as a person would print them (LibreOffice, its own profile)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{outdir / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, workbooks),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=timeout,
+    )

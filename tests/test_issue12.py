@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES
+from conftest import EXAMPLES, to_pdf
 
 from cpscore.cli import main
 from cpscore.common.i18n import set_language
@@ -351,24 +351,7 @@ def test_workbooks_print_within_page_bounds(batch20: Path, grinding: Path, tmp_p
     assert _cli("template", "cement", "-o", str(tp)).returncode == 0
     lst = tmp_path / "list.xlsx"
     shutil.copy(batch20 / "list.xlsx", lst)
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(lst),
-            str(sc),
-            str(tp),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    to_pdf(tmp_path, lst, sc, tp)
 
     def pages(pdf: Path) -> int:
         return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
@@ -392,3 +375,31 @@ def test_workbooks_print_within_page_bounds(batch20: Path, grinding: Path, tmp_p
             # No cell shows more digits than its format allows (formats carry ≤ 4 decimals).
             assert not re.search(r"\d\.\d{5,}", shown), (pdf, re.search(r"\d\.\d{5,}", shown))
     set_language(None)
+
+
+def test_list_says_why_an_index_is_capped(tmp_path: Path) -> None:
+    folder = EXAMPLES / "hazardous-waste-incineration"
+    out = tmp_path / "list.xlsx"
+    html = tmp_path / "list.html"
+    r = CliRunner().invoke(
+        main,
+        [
+            "batch",
+            str(folder),
+            "--sector",
+            "hazardous-waste-incineration",
+            "-o",
+            str(out),
+            "--html",
+            str(html),
+            "--lang",
+            "zh",
+            "--jobs",
+            "1",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    note = openpyxl.load_workbook(out)["名单"]["A3"].value
+    # co2_per_tonne: 0.05 × 1.0 of the index has no benchmark: 95 at most without the bonus.
+    assert "不计加分项时 Y_III 最高只能达到 95" in note and "吨危废二氧化碳排放量" in note
+    assert "不计加分项时 Y_III 最高只能达到 95" in html.read_text()

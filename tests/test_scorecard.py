@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import to_pdf
 from openpyxl import load_workbook
 
 from cpscore.engine.next_class import path_to_next_class
@@ -133,21 +133,7 @@ def test_libreoffice_opens_both_workbooks(tmp_path, advanced, cement):
     # the structural tests above (limits Excel enforces) carry the rest.
     card = write_scorecard(advanced, 0, tmp_path / "scorecard.xlsx", "zh")
     template = write_plant_workbook(cement, tmp_path / "template.xlsx", "zh")
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(card),
-            str(template),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    to_pdf(tmp_path, card, template, timeout=180)
     for name in ("scorecard.pdf", "template.pdf"):
         pdf = (tmp_path / name).read_bytes()
         assert pdf.startswith(b"%PDF")

@@ -82,3 +82,21 @@ def test_installed_cli_evaluates_an_example(installed: Path, tmp_path: Path) -> 
     assert doc["class"]["level"] == "II"
     assert doc["system"]["status"] == "illustrative"
     assert "示例数据" in doc["notice"]
+
+
+def test_installed_package_speaks_chinese_from_its_compiled_catalog(
+    installed: Path, tmp_path: Path
+) -> None:
+    """The wheel ships cpscore.mo (no Babel at run time): an error reads in Chinese by default."""
+    cpscore = installed / "bin" / "cpscore"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CPSCORE_LANG")}
+    proc = subprocess.run(
+        [str(cpscore), "evaluate", str(tmp_path / "none.xlsx"), "--sector", "cement"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("错误：") and "文件不存在" in proc.stderr, proc.stderr
+    assert "[no_file]" in proc.stderr

@@ -193,12 +193,16 @@ def rejected_lines(result: BatchResult) -> list[str]:
     """Each rejected input with its first problem, for the terminal (the first 20)."""
     lines = []
     for rej in result.rejections[:REJECTED_SHOWN]:
-        where = rej.file + (f" row {rej.row}" if rej.row else "")
+        where = rej.file + (_(" row {row}").format(row=rej.row) if rej.row else "")
         first = rej.errors[0] if rej.errors else {"kind": "internal", "found": "", "expected": ""}
         cell = ", ".join(x for x in (first.get("sheet", ""), first.get("cell", "")) if x)
+        reason = _("{found}; expected {expected}").format(
+            found=first["found"], expected=first["expected"]
+        )
         lines.append(
-            f"  rejected: {where}{f' ({cell})' if cell else ''}: {first['found']}; "
-            f"expected {first['expected']} [{first['kind']}]"
+            _("  rejected: {where}: {reason} [{kind}]").format(
+                where=where + (f" ({cell})" if cell else ""), reason=reason, kind=first["kind"]
+            )
         )
     more = len(result.rejections) - REJECTED_SHOWN
     if more > 0:

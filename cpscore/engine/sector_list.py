@@ -20,6 +20,7 @@ from cpscore.common.i18n import N_, gettext_in, join, yes_no
 from cpscore.system import units
 from cpscore.system.model import System
 from cpscore.system.plan import ADVANCED_SHARE_TARGET, PlanTarget, target_for
+from cpscore.system.reach import unreachable_messages
 from cpscore.system.wording import level_label
 
 from .batch_result import BatchResult
@@ -206,6 +207,11 @@ class SectorList:
         return gettext_in(N_("evaluation period {period}"), self.lang).format(
             period=join(periods, self.lang)
         )
+
+    def caps(self) -> list[str]:
+        """Why some indices cannot reach a threshold under this system (indicators with weight
+        but no benchmark): said once on the list, as the plants' own results say it."""
+        return [m.render(self.lang) for m in unreachable_messages(self.system, self.lang)]
 
     def notice(self) -> str | None:
         s = self.system

@@ -160,7 +160,7 @@ def _list_sheet(ws: Any, sl: SectorList, streamed: bool) -> None:
     lang = sl.lang
     ncol = len(sl.columns)
     _head(ws, sl, gettext_in(N_("Clean-production evaluation list"), lang), ncol)
-    ws.cell(3, 1, gettext_in(RANKING_RULE, lang))
+    ws.cell(3, 1, "  ".join([gettext_in(RANKING_RULE, lang), *sl.caps()]))
     formats = list_formats(sl)
     _table(ws, HEADER_ROW, sl.columns, [] if streamed else sl.rows, formats)
     if streamed and sl.n:

@@ -141,7 +141,6 @@ def _raw_indicator(system: System, indicator_id: str) -> dict[str, Any]:
 
 def _instructions(system: System, lang: str) -> list[tuple[str, str]]:
     """(style, text) lines of the instructions sheet."""
-    zh = lang == "zh"
     notice = system.notice.get(lang) if system.notice and not system.official else ""
     eff = system.effective or (gettext_in(N_("not in force (draft)"), lang))
     lines = [
@@ -156,87 +155,93 @@ def _instructions(system: System, lang: str) -> list[tuple[str, str]]:
     ]
     if notice:
         lines.append(("notice", notice))
-    if zh:
-        lines += [
-            ("head", "填写什么"),
-            ("plain", "只填黄色单元格，其余单元格已锁定（工作表保护，无密码）。"),
-            (
-                "plain",
-                f"“{SHEET_PLANT[lang]}”表：企业编号、名称、评价期和企业条件（类型、规模等）；评价指标的适用性和基准值取决于这些条件。",
+    lines += [
+        ("head", gettext_in(N_("What to fill"), lang)),
+        (
+            "plain",
+            gettext_in(
+                N_(
+                    "Fill only the yellow cells; all other cells are locked (sheet protection, no password)."
+                ),
+                lang,
             ),
-            (
-                "plain",
-                f"“{SHEET_INDICATORS[lang]}”表：每个指标一行。定量指标填数值，单位见“单位”列；定性指标从下拉列表选择达到的最高级别（或 是/否）。",
+        ),
+        (
+            "plain",
+            gettext_in(
+                N_(
+                    "'{sheet}': plant id, name, evaluation period and the plant facts (type, capacity …); which indicators apply and their benchmarks depend on them."
+                ),
+                lang,
+            ).format(sheet=SHEET_PLANT[lang]),
+        ),
+        (
+            "plain",
+            gettext_in(
+                N_(
+                    "'{sheet}': one row per indicator. Quantitative: a number in the unit of the 'unit' column; qualitative: pick the best level met (or yes/no) from the drop-down."
+                ),
+                lang,
+            ).format(sheet=SHEET_INDICATORS[lang]),
+        ),
+        (
+            "plain",
+            gettext_in(
+                N_(
+                    "Write n/a where the indicator does not apply to the plant (no such process); leave the cell empty when data is missing (it scores 0 and is flagged) — never n/a."
+                ),
+                lang,
             ),
-            (
-                "plain",
-                "指标不适用于本企业（无此工序）时填“不适用”；没有数据时留空（按 0 分计并提示），不要填“不适用”。",
+        ),
+        (
+            "plain",
+            gettext_in(
+                N_(
+                    "Percentages: type the number (95, not 95%). A value in another unit may carry it (0.1 tce/t); it is converted and the conversion reported."
+                ),
+                lang,
             ),
-            (
-                "plain",
-                "百分数填数字本身（例如 95，不要输入 95%）；单位不同的值可写上单位（例如 0.1 tce/t），将自动换算并提示。",
+        ),
+        ("head", gettext_in(N_("Evaluation period"), lang)),
+        (
+            "plain",
+            gettext_in(
+                N_(
+                    "Every number is the actual value over one evaluation period (usually a calendar year), stated on the plant sheet."
+                ),
+                lang,
             ),
-            ("head", "评价期"),
-            (
-                "plain",
-                "所有数据应为同一评价期（通常为一个完整自然年）的实际值，评价期写在“企业信息”表中。",
+        ),
+        ("head", gettext_in(N_("Where the numbers come from"), lang)),
+        (
+            "plain",
+            gettext_in(
+                N_(
+                    "Energy, materials, water: the period's metering and statistical reports, purchase and sales ledgers; output: production statistics."
+                ),
+                lang,
             ),
-            ("head", "数据从哪里来"),
-            (
-                "plain",
-                "能耗、物耗、水耗：评价期的能源计量和统计报表、购销台账；产量：生产统计报表。",
+        ),
+        (
+            "plain",
+            gettext_in(
+                N_(
+                    "Emissions: continuous monitoring data and accredited laboratory reports; management indicators: procedures, audit reports, certificates."
+                ),
+                lang,
             ),
-            (
-                "plain",
-                "污染物排放：在线监测数据和有资质机构的监测报告；管理类指标：制度文件、审核报告、证书。",
+        ),
+        (
+            "plain",
+            gettext_in(
+                N_(
+                    "Name the source document of each number in the 'note / evidence' column. Each indicator's definition, formula and benchmarks are in the comment on its name."
+                ),
+                lang,
             ),
-            (
-                "plain",
-                "在“备注/数据来源”列写明每个数值的来源文件，便于核查。指标的定义、公式和各级基准值见指标名称单元格的批注。",
-            ),
-        ]
-    else:
-        lines += [
-            ("head", "What to fill"),
-            (
-                "plain",
-                "Fill only the yellow cells; all other cells are locked (sheet protection, no password).",
-            ),
-            (
-                "plain",
-                f"'{SHEET_PLANT[lang]}': plant id, name, evaluation period and the plant facts (type, capacity …); which indicators apply and their benchmarks depend on them.",
-            ),
-            (
-                "plain",
-                f"'{SHEET_INDICATORS[lang]}': one row per indicator. Quantitative: a number in the unit of the 'unit' column; qualitative: pick the best level met (or yes/no) from the drop-down.",
-            ),
-            (
-                "plain",
-                "Write n/a where the indicator does not apply to the plant (no such process); leave the cell empty when data is missing (it scores 0 and is flagged) — never n/a.",
-            ),
-            (
-                "plain",
-                "Percentages: type the number (95, not 95%). A value in another unit may carry it (0.1 tce/t); it is converted and the conversion reported.",
-            ),
-            ("head", "Evaluation period"),
-            (
-                "plain",
-                "Every number is the actual value over one evaluation period (usually a calendar year), stated on the plant sheet.",
-            ),
-            ("head", "Where the numbers come from"),
-            (
-                "plain",
-                "Energy, materials, water: the period's metering and statistical reports, purchase and sales ledgers; output: production statistics.",
-            ),
-            (
-                "plain",
-                "Emissions: continuous monitoring data and accredited laboratory reports; management indicators: procedures, audit reports, certificates.",
-            ),
-            (
-                "plain",
-                "Name the source document of each number in the 'note / evidence' column. Each indicator's definition, formula and benchmarks are in the comment on its name.",
-            ),
-        ]
+        ),
+    ]
+
     return lines
 
 
@@ -409,7 +414,6 @@ def _number_validation(
     also the not-applicable marker. Out-of-range values warn rather than block, so a person may
     still type a value with another unit (0.1 tce/t), which the reader converts."""
     lo, hi = plausible or (None, None)
-    zh = lang == "zh"
     if cell is None:
         if lo is None and hi is None:
             dv = DataValidation(
@@ -431,16 +435,12 @@ def _number_validation(
     dv.showErrorMessage = True
     dv.errorTitle = "cpscore"
     rng = f"{_g(lo)}–{_g(hi)} {unit}".strip() if (lo is not None or hi is not None) else ""
-    if zh:
-        dv.error = f"请填数值（单位 {unit or '见单位列'}）" + (f"，合理范围 {rng}" if rng else "")
-        if cell is not None:
-            dv.error += "；不适用填“不适用”"
-    else:
-        dv.error = f"Enter a number in {unit or 'the unit shown'}" + (
-            f", plausible range {rng}" if rng else ""
-        )
-        if cell is not None:
-            dv.error += "; n/a where it does not apply"
+    unit_text = unit or gettext_in(N_("the unit shown"), lang)
+    dv.error = gettext_in(N_("Enter a number in {unit}"), lang).format(unit=unit_text)
+    if rng:
+        dv.error += gettext_in(N_(", plausible range {range}"), lang).format(range=rng)
+    if cell is not None:
+        dv.error += gettext_in(N_("; n/a where it does not apply"), lang)
     return dv
 
 

@@ -32,6 +32,8 @@ _T = Labels(
         "points": N_("points"),
         "period": N_("evaluation period {period}"),
         "item": N_("{name}: {text}"),
+        "limiting_mark": N_(" (limiting)"),
+        "no_benchmark": N_("no benchmark"),
         "cap": N_("Why the index cannot reach the threshold"),
     }
 )
@@ -170,7 +172,10 @@ def render(doc: dict[str, Any], lang: str = "zh", console: Any = None) -> None:
             answer_text(row["value"], lang) if row["kind"] == "qualitative" else _fmt(row["value"]),
             row["unit"],
             level,
-            gap_text(row.get("gap"), row["unit"], lang),
+            gap_text(row.get("gap"), row["unit"], lang)
+            or (
+                t["no_benchmark"] if row["kind"] == "quantitative" and not row["benchmarks"] else ""
+            ),
         )
     console.print(table)
 
@@ -178,7 +183,7 @@ def render(doc: dict[str, Any], lang: str = "zh", console: Any = None) -> None:
     _bullets(console, t["cap"], [escape(x) for x in doc.get("unreachable", [])])
     top = []
     for g in doc["gaps"][:3]:
-        name = g["name"] + (f" ({t['limiting']})" if g["limiting"] else "")
+        name = g["name"] + (t["limiting_mark"] if g["limiting"] else "")
         top.append(escape(t["item"].format(name=name, text=improvement_text(g, lang))))
     _bullets(console, t["top"], top)
     _bullets(
