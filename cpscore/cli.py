@@ -687,6 +687,39 @@ def diff_cmd(system_a: str, system_b: str, fmt: str, lang: str) -> None:
     sys.exit(0 if d.same else 1)
 
 
+def _batch_on_dask(
+    inputs: tuple[str, ...],
+    system: Any,
+    output: str,
+    jobs: int | None,
+    scheduler: str | None,
+    period_column: str | None,
+    lang: str,
+    other_outputs: bool,
+) -> None:
+    """`batch --engine dask`: score plant tables on a Dask cluster; exits 1 if rows were rejected."""
+    if other_outputs:
+        raise click.UsageError(
+            _("--engine dask writes one results table (-o); drop --csv/--json/--html/--scorecards")
+        )
+    from cpscore.batch.distributed import run_on_cluster
+    from cpscore.batch.table_summary import lines
+
+    set_language(lang)  # of the reasons, the summary and these lines
+    done = run_on_cluster(list(inputs), system, output, scheduler, jobs, period_column)
+    click.echo(
+        _("scored {scored:,} plant-periods in {pieces} tasks, {rejected:,} rejected").format(
+            scored=done.scored, pieces=done.pieces, rejected=done.rejected
+        ),
+        err=True,
+    )
+    for line in lines(done.summary):
+        click.echo(f"  {line}", err=True)
+    for path in done.outputs.paths():
+        click.echo(_("wrote {path}").format(path=path), err=True)
+    sys.exit(1 if done.rejected else 0)
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @_system_options
@@ -694,8 +727,8 @@ def diff_cmd(system_a: str, system_b: str, fmt: str, lang: str) -> None:
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="The list workbook (.xlsx).",
+    type=click.Path(),
+    help="The list workbook (.xlsx); with --engine dask, the results (.parquet folder or .csv).",
 )
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="The list as CSV.")
 @click.option(
@@ -722,13 +755,19 @@ def diff_cmd(system_a: str, system_b: str, fmt: str, lang: str) -> None:
     type=click.Choice(["pandas", "dask"]),
     default="pandas",
     show_default=True,
-    help="dask: score parquet/CSV tables (one row per plant) partition by partition and write "
-    "the results table (-o .parquet or .csv); for national-scale runs.",
+    help="dask: score parquet/CSV tables (one row per plant-period) on a Dask cluster and write "
+    "the results (-o .parquet folder or .csv), the rejected rows and a summary; for "
+    "national-scale runs.",
 )
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
     help="With --engine dask: a Dask scheduler to connect to (default: a local cluster).",
+)
+@click.option(
+    "--period-column",
+    metavar="NAME",
+    help="With --engine dask: the column naming each row's period (default: period or 评价期).",
 )
 def batch(
     inputs: tuple[str, ...],
@@ -744,6 +783,7 @@ def batch(
     lang: str,
     engine: str,
     scheduler: str | None,
+    period_column: str | None,
 ) -> None:
     """Evaluate every plant of a sector and write the association's list.
 
@@ -758,18 +798,23 @@ def batch(
       2  usage error (unknown sector, no inputs, bad option)
     """
     if engine == "dask":
-        if csv_path or jsonl_path or html_path or scorecards:
-            raise click.UsageError(
-                _(
-                    "--engine dask writes one results table (-o); drop --csv/--json/--html/--scorecards"
-                )
-            )
-        from cpscore.batch.distributed import run_on_cluster
-
-        system = _load(sector, system_ref, as_of)
-        rows = run_on_cluster(list(inputs), system, output, scheduler, jobs)
-        click.echo(_("scored {n} plants; wrote {path}").format(n=rows, path=output), err=True)
-        return
+        _batch_on_dask(
+            inputs,
+            _load(sector, system_ref, as_of),
+            output,
+            jobs,
+            scheduler,
+            period_column,
+            lang,
+            bool(csv_path or jsonl_path or html_path or scorecards),
+        )
+    if scheduler or period_column:
+        raise click.UsageError(_("--scheduler and --period-column go with --engine dask"))
+    if os.path.isdir(output):
+        raise click.BadParameter(
+            _("{path}: a folder, not a list workbook (.xlsx)").format(path=output),
+            param_hint="'-o' / '--output'",
+        )
     from cpscore.batch.outputs import (
         check_outputs,
         rejected_lines,

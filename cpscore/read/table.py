@@ -1,0 +1,146 @@
+"""Plant tables: parquet or CSV files with one row per plant-period (the national-scale input).
+
+A table's columns are an id column (``id`` / ``plant_id`` / ``企业编号``), optionally a period
+column (``period`` / ``评价期``, or any name given), the system's fact ids and indicator ids.
+:func:`table_layout` reads only the files' headers (parquet schema, CSV first line) and refuses
+a table that lacks a column the system needs, naming the file and the columns, so a national
+job stops before a cluster starts rather than scoring every plant as missing. (Which rows the
+scorer cannot read is the engine's to say: :mod:`cpscore.engine.rejections`.)
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cpscore.common.errors import UsageError
+from cpscore.common.i18n import _
+from cpscore.system.model import System
+
+ID_COLUMNS = ("id", "plant_id", "企业编号")
+PERIOD_COLUMNS = ("period", "评价期")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+CSV_SUFFIXES = (".csv",)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Where a plant table keeps each plant-period's identity."""
+
+    id_column: str
+    period_column: str | None
+
+
+def table_files(inputs: Iterable[str]) -> list[str]:
+    """The parquet/CSV files named (a folder stands for the tables inside it), all of one kind."""
+    files: list[str] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(
+                str(f) for f in p.rglob("*") if f.suffix.lower() in PARQUET_SUFFIXES + CSV_SUFFIXES
+            )
+            if not found:
+                raise UsageError(_("{path}: a folder without parquet or CSV files").format(path=p))
+            files += found
+        elif p.is_file():
+            files.append(str(p))
+        else:
+            raise UsageError(_("no such input: {path}").format(path=p))
+    # A file named twice (by a glob and by its folder, say) is read once.
+    files = list({Path(f).resolve(): f for f in reversed(files)}.values())[::-1]
+    kinds = {table_kind(f) for f in files}
+    if len(kinds) > 1:
+        raise UsageError(_("the inputs mix parquet and CSV files; give one kind"))
+    return files
+
+
+def table_kind(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    raise UsageError(
+        _("{path}: --engine dask reads parquet or CSV tables, not {suffix!r} files").format(
+            path=path, suffix=suffix
+        )
+    )
+
+
+def table_columns(path: str) -> list[str]:
+    """A table's column names, from the parquet schema or the CSV header (no rows read)."""
+    try:
+        if table_kind(path) == "parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return [c.strip() for c in next(csv.reader(fh), [])]
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise UsageError(
+            _("{path}: not a readable table ({reason})").format(path=path, reason=e)
+        ) from None
+
+
+def needed_columns(system: System) -> list[str]:
+    """Columns a table must have: every indicator (unless its formula can compute it) and every
+    required plant fact. Optional facts may be absent (their default applies)."""
+    cols = [f.id for f in system.facts if f.required and f.default is None]
+    cols += [ind.id for ind in system.indicators if not ind.formula]
+    return cols
+
+
+def table_layout(system: System, files: list[str], period_column: str | None = None) -> TableLayout:
+    """The id and period columns shared by every file; a usage error naming the file and the
+    missing columns when one lacks what the system needs."""
+    id_column: str | None = None
+    period: str | None = period_column
+    needed = needed_columns(system)
+    for path in files:
+        columns = table_columns(path)
+        ids = [c for c in ID_COLUMNS if c in columns]
+        if not ids:
+            raise UsageError(
+                _("{path}: no plant id column; expected one of {names}").format(
+                    path=path, names=" / ".join(ID_COLUMNS)
+                )
+            )
+        if id_column is None:
+            id_column = ids[0]
+        elif id_column not in columns:
+            raise UsageError(
+                _("{path}: no column {column!r}, the id column of {first}").format(
+                    path=path, column=id_column, first=files[0]
+                )
+            )
+        if period_column is not None and period_column not in columns:
+            raise UsageError(
+                _("{path}: no period column {column!r} (--period-column)").format(
+                    path=path, column=period_column
+                )
+            )
+        if period_column is None:
+            found = next((c for c in PERIOD_COLUMNS if c in columns), None)
+            if path == files[0]:
+                period = found
+            elif found != period:
+                raise UsageError(
+                    _("{path}: period column {found!r}, but {first} has {expected!r}").format(
+                        path=path, found=found, first=files[0], expected=period
+                    )
+                )
+        missing = [c for c in needed if c not in columns]
+        if missing:
+            raise UsageError(
+                _(
+                    "{path}: no column for {missing} of {system}; expected a column per indicator "
+                    "and required fact (`cpscore template {sector} --wide` lists them)"
+                ).format(
+                    path=path, missing=", ".join(missing), system=system.id, sector=system.sector
+                )
+            )
+    assert id_column is not None
+    return TableLayout(id_column, period)

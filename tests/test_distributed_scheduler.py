@@ -1,0 +1,124 @@
+"""`cpscore batch --engine dask --scheduler ADDRESS` against a real cluster: a scheduler and two
+workers started here as separate processes (`dask scheduler`, `dask worker`, on loopback), and
+stopped here. The CLI's output equals the pandas result row for row."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+from tests.test_distributed import monthly_tables, pandas_results  # noqa: E402
+
+DASK = shutil.which("dask", path=str(Path(sys.executable).parent)) or shutil.which("dask")
+
+
+def _wait_for(path: Path, procs: list[subprocess.Popen], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        dead = [p for p in procs if p.poll() is not None]
+        if dead or time.monotonic() > deadline:
+            pytest.fail(f"the Dask scheduler did not start: {dead[0].args if dead else 'timeout'}")
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def scheduler(tmp_path: Path):
+    """The address of a scheduler with two single-threaded workers, each its own process."""
+    if DASK is None:
+        pytest.skip("the `dask` command is not installed")
+    info = tmp_path / "scheduler.json"
+    common = ["--no-dashboard"]
+    procs = [
+        subprocess.Popen(
+            [
+                DASK,
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--scheduler-file",
+                str(info),
+                *common,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    try:
+        _wait_for(info, procs)
+        for name in ("w1", "w2"):
+            procs.append(
+                subprocess.Popen(
+                    [
+                        DASK,
+                        "worker",
+                        "--scheduler-file",
+                        str(info),
+                        "--host",
+                        "127.0.0.1",
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--name",
+                        name,
+                        "--local-directory",
+                        str(tmp_path / name),
+                        *common,
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        address = json.loads(info.read_text())["address"]
+        with distributed.Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+            assert len(client.scheduler_info()["workers"]) == 2
+        yield address
+    finally:
+        for p in reversed(procs):  # workers first, then the scheduler: only what we started
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def test_cli_against_a_scheduler_and_two_worker_processes(cement, scheduler, tmp_path: Path):
+    rows = monthly_tables(cement, tmp_path / "data", "plant_id", 4, 250)
+    files = sorted(str(p) for p in (tmp_path / "data").glob("*.parquet"))
+    out = tmp_path / "results.parquet"
+    cmd = [sys.executable, "-m", "cpscore", "batch", *files, "--sector", "cement"]
+    cmd += ["--engine", "dask", "-o", str(out), "--lang", "en", "--scheduler", scheduler]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    got = pd.read_parquet(out)
+    pd.testing.assert_frame_equal(
+        got, pandas_results(cement, rows, "plant_id", "period"), check_dtype=False
+    )
+    summary = json.loads((tmp_path / "results.summary.json").read_text(encoding="utf-8"))
+    assert [p["plants"] for p in summary["periods"]] == [250, 250, 250, 250]
+    # Both worker processes ran tasks: each imported the scoring code to unpickle one.
+    with distributed.Client(scheduler) as client:
+        # a lambda travels by value (this test module is not importable on the workers)
+        ran = client.run(lambda: "cpscore.batch.distributed" in __import__("sys").modules)
+    assert list(ran.values()) == [True, True], ran
+
+    # An unreachable scheduler is a usage error, not a traceback.
+    bad = subprocess.run(
+        [*cmd[:-1], "tcp://127.0.0.1:1"], capture_output=True, text=True, timeout=120
+    )
+    assert bad.returncode == 2 and "cannot reach the Dask scheduler" in bad.stderr
