@@ -312,3 +312,66 @@ def run_batch(
 
     evaluation = evaluate_records(system, records) if records else None
     return BatchResult(system, evaluation, rejections, [str(p) for p in paths])
+
+
+# -- reading for a long-running service ------------------------------------------------------
+
+
+class ReadingPool:
+    """Worker processes that read workbooks for one system, kept warm across many files.
+
+    For a service that reads uploads one by one: a file never reaches a parser in the calling
+    process. A reader that crashes or hangs costs its own file a rejection and the pool is
+    started again; other files that were being read when it broke are read once more.
+    """
+
+    def __init__(self, system: System, workers: int = 1, timeout: float = 120.0):
+        self.system, self.workers, self.timeout = system, max(1, workers), timeout
+        self._ex: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._ex is None:
+                self._ex = ProcessPoolExecutor(
+                    self.workers, _context(), _init_worker, (self.system,)
+                )
+            return self._ex
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._ex is broken:
+                self._ex = None
+        for proc in list(getattr(broken, "_processes", {}).values()):
+            proc.kill()  # a hung reader: the pool cannot cancel a running task otherwise
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def read(self, path: str | Path) -> FileResult:
+        """Read one file in a worker process; never raises, never reads here."""
+        path = Path(path)
+        for attempt in (1, 2):
+            try:
+                ex = self._pool()
+                future = ex.submit(_read_in_worker, str(path))
+            except (OSError, RuntimeError):  # no process could be started, or pool shut down
+                if attempt == 2:
+                    return FileResult(
+                        rejections=[_internal(path, "no reading process could be started")]
+                    )
+                continue
+            try:
+                return future.result(timeout=self.timeout)
+            except TimeoutError:
+                self._restart(ex)
+                return FileResult(
+                    rejections=[_internal(path, f"reading took over {self.timeout:.0f} s")]
+                )
+            except BrokenProcessPool:
+                self._restart(ex)  # another file may have broken it: try once more
+        return FileResult(rejections=[_internal(path, "the workbook reader crashed on this file")])
+
+    def close(self) -> None:
+        with self._lock:
+            ex, self._ex = self._ex, None
+        if ex is not None:
+            ex.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,7 @@
+"""The web service (``cpscore serve``): evaluation campaigns and a stateless evaluation API.
+
+Top layer beside batch/authoring. Associations create campaigns and send each member firm a link;
+firms upload their workbook and see their result at once; the campaign page shows the list as it
+grows. Uploads are read by the batch's worker processes (:class:`cpscore.batch.run.ReadingPool`),
+and every list download is written by the batch's writers (:mod:`cpscore.batch.outputs`).
+"""

@@ -1,0 +1,133 @@
+"""The stateless evaluation API for programs (a firm's ERP): ``POST /api/v1/evaluate``.
+
+It answers with the result document of ``cpscore evaluate --format json``
+(``schemas/result.schema.json``), or with ``?format=xlsx`` the Excel scorecard, or a JSON error
+``{"error": {"kind", "file", "sheet", "cell", "message", ...}, "errors": [...]}`` with the kinds
+the CLI reports. Nothing is stored: the upload is deleted as soon as it has been evaluated.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+
+from cpscore.common.errors import CpscoreError
+from cpscore.common.i18n import _
+
+from .evaluation import message
+from .service import Service, system
+from .storage import TooLarge, temporary
+
+router = APIRouter(prefix="/api/v1", tags=["evaluation"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["kind", "file", "sheet", "cell", "message"],
+            "properties": {
+                k: {"type": "string"}
+                for k in ("kind", "file", "sheet", "cell", "message", "found", "expected")
+            },
+        },
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def error_response(status: int, errors: list[dict[str, str]]) -> JSONResponse:
+    full = [{**e, "message": message(e)} for e in errors]
+    return JSONResponse({"error": full[0], "errors": full}, status_code=status)
+
+
+def usage_error(text: str, status: int = 400) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"kind": "usage", "file": "", "sheet": "", "cell": "", "message": text}},
+        status_code=status,
+    )
+
+
+def bundled_system(sector: str | None, system_id: str | None) -> Any:
+    """A bundled system by sector (the version in force today) or by id; never a server path."""
+    from cpscore.system.catalog import bundled, resolve
+
+    if system_id and system_id not in {e.id for e in bundled()}:
+        ids = ", ".join(e.id for e in bundled())
+        raise CpscoreError(
+            _("unknown system id {id!r}; bundled systems: {ids}").format(id=system_id, ids=ids)
+        )
+    return system(str(resolve(sector, system_id or None, None)))
+
+
+@router.post(
+    "/evaluate",
+    summary="Evaluate one plant workbook",
+    responses={
+        200: {
+            "description": "The result document (schemas/result.schema.json), or with "
+            "format=xlsx the Excel scorecard.",
+            "content": {"application/json": {"schema": {"type": "object"}}, XLSX: {}},
+        },
+        400: {
+            "description": "Usage error",
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        },
+        413: {
+            "description": "Upload too large",
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        },
+        422: {
+            "description": "The workbook cannot be evaluated: every problem with its file, "
+            "sheet and cell.",
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        },
+    },
+)
+def evaluate(
+    request: Request,
+    file: Annotated[UploadFile, File(description="The plant workbook (.xlsx, cpscore template)")],
+    sector: Annotated[str | None, Form(description="Sector; the version in force today")] = None,
+    system_id: Annotated[
+        str | None, Form(alias="system", description="A bundled system id (wins over sector)")
+    ] = None,
+    lang: Annotated[Literal["zh", "en"], Form()] = "zh",
+    strict: Annotated[bool, Form(description="Refuse missing values (--strict)")] = False,
+    format: Annotated[Literal["json", "xlsx"], Query()] = "json",
+) -> Response:
+    service: Service = request.app.state.service
+    try:
+        sys_ = bundled_system(sector, system_id)
+    except CpscoreError as e:
+        return usage_error(e.describe())
+    try:
+        stored = temporary(
+            file.file, file.filename, service.settings.data, service.settings.max_upload
+        )
+    except TooLarge as e:
+        return usage_error(e.describe(), 413)
+    try:
+        outcome = service.evaluator.evaluate(sys_, stored.path, stored.filename, strict)
+        if not outcome.ok:
+            return error_response(422, outcome.errors)
+        if format == "xlsx":
+            from cpscore.views.scorecard import write_scorecard
+
+            with tempfile.TemporaryDirectory(dir=service.settings.data / "tmp") as tmp:
+                out = write_scorecard(outcome.evaluation, 0, Path(tmp) / "scorecard.xlsx", lang)
+                body = out.read_bytes()
+            return Response(
+                body,
+                media_type=XLSX,
+                headers={"Content-Disposition": 'attachment; filename="scorecard.xlsx"'},
+            )
+        return JSONResponse(outcome.evaluation.document(0, lang))
+    finally:
+        shutil.rmtree(stored.path.parent, ignore_errors=True)
