@@ -121,6 +121,21 @@ def read_input(
         return FileResult(rejections=[_internal(path, f"{type(e).__name__}: {e}")])
 
 
+def read_plant(path: str | Path, system: System) -> FileResult:
+    """One plant workbook, read as ``cpscore evaluate`` reads it (the same errors). Never raises."""
+    from cpscore.read.workbook import read_plant_workbook
+
+    path = Path(path)
+    try:
+        return FileResult([read_plant_workbook(path, system)])
+    except WorkbookErrors as e:
+        return FileResult(rejections=[_rejection(path, e.errors)])
+    except InputError as e:
+        return FileResult(rejections=[_rejection(path, [e])])
+    except Exception as e:  # a defect in cpscore or a library: reported, never a traceback
+        return FileResult(rejections=[_internal(path, f"{type(e).__name__}: {e}")])
+
+
 def _internal(path: Path, message: str) -> Rejection:
     error = InputError(
         "internal",
@@ -148,6 +163,11 @@ def _init_worker(system: System) -> None:
 def _read_in_worker(path: str) -> FileResult:
     assert _WORKER_SYSTEM is not None
     return read_input(path, _WORKER_SYSTEM)
+
+
+def _read_plant_in_worker(path: str) -> FileResult:
+    assert _WORKER_SYSTEM is not None
+    return read_plant(path, _WORKER_SYSTEM)
 
 
 def _read_chunk_in_worker(paths: list[str]) -> list[FileResult]:
@@ -325,8 +345,13 @@ class ReadingPool:
     started again; other files that were being read when it broke are read once more.
     """
 
-    def __init__(self, system: System, workers: int = 1, timeout: float = 120.0):
+    def __init__(
+        self, system: System, workers: int = 1, timeout: float = 120.0, plants_only: bool = False
+    ):
+        """``plants_only``: every file is one plant workbook, read as ``cpscore evaluate`` does
+        (else as ``cpscore batch`` does: plant or wide workbooks)."""
         self.system, self.workers, self.timeout = system, max(1, workers), timeout
+        self._read = _read_plant_in_worker if plants_only else _read_in_worker
         self._ex: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -352,7 +377,7 @@ class ReadingPool:
         for attempt in (1, 2):
             try:
                 ex = self._pool()
-                future = ex.submit(_read_in_worker, str(path))
+                future = ex.submit(self._read, str(path))
             except (OSError, RuntimeError):  # no process could be started, or pool shut down
                 if attempt == 2:
                     return FileResult(

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from cpscore.batch.run import FileResult, ReadingPool
 from cpscore.common.errors import InputError, Location
-from cpscore.common.i18n import _
 from cpscore.system.model import System
 
 if TYPE_CHECKING:
@@ -57,8 +56,8 @@ def relabel(obj: Any, old: str, new: str) -> Any:
 
 def message(error: dict[str, str]) -> str:
     """The one line the CLI prints for an input error."""
-    where = str(Location(error.get("file", ""), error.get("sheet", ""), error.get("cell", "")))
-    return f"{where}: {error['found']}; expected {error['expected']} [{error['kind']}]"
+    where = Location(error.get("file", ""), error.get("sheet", ""), error.get("cell", ""))
+    return InputError(error["kind"], where, error["found"], error["expected"]).describe()
 
 
 def score(system: System, records: list[Any]) -> Evaluation:
@@ -80,7 +79,7 @@ class Evaluator:
         with self._lock:
             key = f"{system.id}:{system.sha256}"
             if key not in self._pools:
-                self._pools[key] = ReadingPool(system, self.workers, self.timeout)
+                self._pools[key] = ReadingPool(system, self.workers, self.timeout, plants_only=True)
             return self._pools[key]
 
     def read(self, system: System, path: Path, name: str) -> FileResult:
@@ -88,22 +87,9 @@ class Evaluator:
         return relabel(result, str(path), name)
 
     def evaluate(self, system: System, path: Path, name: str, strict: bool = False) -> Outcome:
-        from cpscore.read.plant_rows import WideBlock
-
         read = self.read(system, path, name)
         if read.rejections:
             return Outcome(errors=[e for r in read.rejections for e in r.errors])
-        if not read.records or any(isinstance(r, WideBlock) for r in read.records):
-            error = InputError(
-                "missing_sheet",
-                Location(name),
-                _("a wide workbook (one row per plant)"),
-                _(
-                    "one plant workbook with an indicator sheet 指标数据 / Indicators "
-                    "(cpscore template); a whole sector is evaluated with cpscore batch"
-                ),
-            )
-            return Outcome(errors=[error.as_dict()])
         ev = score(system, read.records)
         if strict:
             from cpscore.engine.evaluate import missing_value_errors
