@@ -32,7 +32,7 @@ from .security import (
     check_password,
     new_token,
 )
-from .service import CHINA, Service, aware, now, open_until, system
+from .service import Service, aware, now, open_until, system
 from .storage import TooLarge, temporary
 from .text import translator
 
@@ -219,9 +219,7 @@ def campaign_view(request: Request, cid: int) -> dict[str, Any]:
         "rejected": [s for s in reversed(subs) if s.status == "rejected"][:100],
         "sl": sl,
         "open": now() < open_until(campaign.deadline),
-        "aware": aware,
         "colours": {k.id: k.colour for k in sys_.classes},
-        "china": CHINA,
         "message": message,
     }
 
@@ -366,7 +364,6 @@ def submission_page(request: Request, cid: int, sid: int) -> Response:
         sub=sub,
         base=base,
         back=f"/admin/campaigns/{cid}",
-        aware=aware,
     )
 
 

@@ -16,7 +16,7 @@ from .admin import scorecard_response
 from .forms import posted
 from .models import Campaign, Firm, Submission
 from .pages import lang_of, page
-from .service import Service, aware, now, open_until, system
+from .service import Service, now, open_until, system
 from .storage import TooLarge
 from .submissions import Closed, submit
 from .text import translator
@@ -60,7 +60,6 @@ def firm_page(
         open=now() < open_until(campaign.deadline),
         until=open_until(campaign.deadline),
         base=f"/f/{token}",
-        aware=aware,
         problem=problem,
     )
 
@@ -120,7 +119,6 @@ def result(request: Request, token: str, sid: int) -> Response:
         sub=sub,
         base=f"/f/{token}/submissions/{sid}",
         back=f"/f/{token}",
-        aware=aware,
     )
 
 

@@ -16,7 +16,7 @@ from cpscore.views.text import _answer as answer_text
 from cpscore.views.text import gap_text
 
 from .security import CSRF_COOKIE
-from .service import Service
+from .service import CHINA, Service, aware
 from .text import pick, translator
 
 HERE = Path(__file__).parent
@@ -28,6 +28,7 @@ templates.env.filters.update(
     gap=gap_text,
     answer=answer_text,
     short=lambda h: (h or "")[:12],
+    when=lambda t: aware(t).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") + " (UTC+8)",
 )
 
 
