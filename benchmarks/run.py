@@ -12,7 +12,9 @@ Figures are ratios against a baseline from this very run, so they do not depend 
    (target ≤ 1 GiB);
 4. `cpscore evaluate` on one plant vs the import floor (target ≤ 1.5×); `--help` and `systems`
    must not import pandas;
-5. growth: time per plant at 10^3, 10^4, 10^5 plants stays flat.
+5. growth: time per plant at 10^3, 10^4, 10^5 plants stays flat;
+6. the web service: 50 concurrent uploads on loopback, latency distribution vs one upload alone
+   (benchmarks/web_load.py).
 Timings are never asserted in unit tests; this is where they live.
 """
 
@@ -264,7 +266,7 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the table as JSON")
     args = parser.parse_args()
-    only = set(args.only or [1, 2, 3, 4, 5])
+    only = set(args.only or [1, 2, 3, 4, 5, 6])
     q = args.quick
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -278,6 +280,10 @@ def main() -> None:
             bench_startup()
         if 5 in only:
             bench_growth([10**3, 10**4] if q else [10**3, 10**4, 10**5])
+        if 6 in only:
+            from benchmarks.web_load import bench_web
+
+            bench_web(10 if q else 50, row=row)
     print()
     width = [max(len(r[i]) for r in ROWS) for i in range(5)] if ROWS else [0] * 5
     header = ("benchmark", "figure", "baseline", "ratio", "target")

@@ -165,9 +165,9 @@ def _read_in_worker(path: str) -> FileResult:
     return read_input(path, _WORKER_SYSTEM)
 
 
-def _read_plant_in_worker(path: str) -> FileResult:
+def _task_in_worker(task: Callable[..., FileResult], path: str, args: tuple) -> FileResult:
     assert _WORKER_SYSTEM is not None
-    return read_plant(path, _WORKER_SYSTEM)
+    return task(path, _WORKER_SYSTEM, *args)
 
 
 def _read_chunk_in_worker(paths: list[str]) -> list[FileResult]:
@@ -345,13 +345,8 @@ class ReadingPool:
     started again; other files that were being read when it broke are read once more.
     """
 
-    def __init__(
-        self, system: System, workers: int = 1, timeout: float = 120.0, plants_only: bool = False
-    ):
-        """``plants_only``: every file is one plant workbook, read as ``cpscore evaluate`` does
-        (else as ``cpscore batch`` does: plant or wide workbooks)."""
+    def __init__(self, system: System, workers: int = 1, timeout: float = 120.0):
         self.system, self.workers, self.timeout = system, max(1, workers), timeout
-        self._read = _read_plant_in_worker if plants_only else _read_in_worker
         self._ex: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -371,13 +366,17 @@ class ReadingPool:
             proc.kill()  # a hung reader: the pool cannot cancel a running task otherwise
         broken.shutdown(wait=False, cancel_futures=True)
 
-    def read(self, path: str | Path) -> FileResult:
-        """Read one file in a worker process; never raises, never reads here."""
+    def read(
+        self, path: str | Path, task: Callable[..., FileResult] = read_input, *args: Any
+    ) -> FileResult:
+        """``task(path, system, *args)`` in a worker process: by default read one file as
+        ``cpscore batch`` does (:func:`read_plant`: as ``cpscore evaluate`` does). The task is a
+        module-level function that never raises; a crash or a hang is a rejection."""
         path = Path(path)
         for attempt in (1, 2):
             try:
                 ex = self._pool()
-                future = ex.submit(self._read, str(path))
+                future = ex.submit(_task_in_worker, task, str(path), args)
             except (OSError, RuntimeError):  # no process could be started, or pool shut down
                 if attempt == 2:
                     return FileResult(

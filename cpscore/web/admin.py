@@ -16,10 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cpscore.common.errors import CpscoreError
-
 from . import downloads
-from .evaluation import message
+from .evaluation import Wanted, message
 from .firm_table import read_firms_isolated
 from .forms import posted, text
 from .lists import latest
@@ -390,14 +388,21 @@ def scorecard_response(request: Request, campaign: Campaign, sub: Submission) ->
     if sub.status != "evaluated":
         raise HTTPException(404)
     service = service_of(request)
-    try:
-        ev = service.lists.evaluation(system(campaign.system_id), sub)
-    except CpscoreError as e:
-        raise HTTPException(404, e.describe()) from None
-    body = downloads.scorecard(
-        ev, lang_of(request), service.settings.data / "tmp", aware(sub.received_at)
+    lang = lang_of(request)
+    want = Wanted(
+        sub.filename,
+        langs=(),
+        paths=False,
+        scorecard=lang,
+        evaluated_at=aware(sub.received_at),
+        tmp=str(service.settings.data / "tmp"),
     )
+    got = service.evaluator.evaluate(
+        system(campaign.system_id), service.settings.data / sub.stored, want
+    )
+    if got.result is None or got.result.scorecard is None:
+        raise HTTPException(404)
     plant = (sub.result or {}).get("doc", {}).get("zh", {}).get("plant", {}).get(
         "id"
     ) or sub.firm.code
-    return downloads.attachment(body, downloads.XLSX, f"scorecard-{plant}.xlsx")
+    return downloads.attachment(got.result.scorecard, downloads.XLSX, f"scorecard-{plant}.xlsx")

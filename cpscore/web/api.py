@@ -9,8 +9,6 @@ the CLI reports. Nothing is stored: the upload is deleted as soon as it has been
 from __future__ import annotations
 
 import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -19,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from cpscore.common.errors import CpscoreError
 from cpscore.common.i18n import _
 
-from .evaluation import message
+from .evaluation import Wanted, message
 from .service import Service, system
 from .storage import TooLarge, temporary
 
@@ -114,20 +112,23 @@ def evaluate(
     except TooLarge as e:
         return usage_error(e.describe(), 413)
     try:
-        outcome = service.evaluator.evaluate(sys_, stored.path, stored.filename, strict)
-        if not outcome.ok:
+        want = Wanted(
+            stored.filename,
+            langs=() if format == "xlsx" else (lang,),
+            paths=False,
+            strict=strict,
+            scorecard=lang if format == "xlsx" else None,
+            tmp=str(service.settings.data / "tmp"),
+        )
+        outcome = service.evaluator.evaluate(sys_, stored.path, want)
+        if outcome.result is None:
             return error_response(422, outcome.errors)
-        if format == "xlsx":
-            from cpscore.views.scorecard import write_scorecard
-
-            with tempfile.TemporaryDirectory(dir=service.settings.data / "tmp") as tmp:
-                out = write_scorecard(outcome.evaluation, 0, Path(tmp) / "scorecard.xlsx", lang)
-                body = out.read_bytes()
+        if outcome.result.scorecard is not None:
             return Response(
-                body,
+                outcome.result.scorecard,
                 media_type=XLSX,
                 headers={"Content-Disposition": 'attachment; filename="scorecard.xlsx"'},
             )
-        return JSONResponse(outcome.evaluation.document(0, lang))
+        return JSONResponse(outcome.result.documents[lang])
     finally:
         shutil.rmtree(stored.path.parent, ignore_errors=True)

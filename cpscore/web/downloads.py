@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,14 +35,6 @@ def written(tmp_root: Path, name: str, write: Any) -> bytes:
         path = Path(tmp) / name
         write(path)
         return path.read_bytes()
-
-
-def scorecard(ev: Any, lang: str, tmp_root: Path, evaluated_at: dt.datetime | None = None) -> bytes:
-    from cpscore.views.scorecard import write_scorecard
-
-    return written(
-        tmp_root, "scorecard.xlsx", lambda p: write_scorecard(ev, 0, p, lang, evaluated_at)
-    )
 
 
 def list_file(sl: SectorList, kind: str, tmp_root: Path) -> bytes:

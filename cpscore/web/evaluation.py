@@ -1,40 +1,34 @@
-"""Evaluating one uploaded workbook: read in a worker process, scored here, named as uploaded.
+"""Evaluating one uploaded workbook, entirely in a worker process, named as it was uploaded.
 
-Both the campaign upload and the stateless API come through :class:`Evaluator`. Reading (the
-safety inspection and the parsers) happens only in :class:`cpscore.batch.run.ReadingPool`'s
-processes; this process scores the records they return, one evaluation at a time (durable-rules
-keeps one session per ruleset, so two threads must never score at once).
+Both the campaign upload and the stateless API come through :class:`Evaluator`. The worker
+processes of :class:`cpscore.batch.run.ReadingPool` read the file (the safety inspection and the
+reader of ``cpscore evaluate``), score it and make the result documents, the path to the next
+class and, when asked, the scorecard: uploads are scored in parallel on every core, and a reader
+or engine that crashes costs that upload a rejection, never the service. This process scores only
+the campaign lists (one at a time: durable-rules keeps one session per ruleset).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import math
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cpscore.batch.run import FileResult, ReadingPool
+from cpscore.batch.run import FileResult, ReadingPool, read_plant
 from cpscore.common.errors import InputError, Location
+from cpscore.engine.batch_result import Rejection
 from cpscore.system.model import System
 
 if TYPE_CHECKING:
     from cpscore.engine.evaluation import Evaluation
 
 _SCORING = threading.Lock()
-
-
-@dataclass
-class Outcome:
-    """One upload: its plant records and evaluation, or the errors that stopped it."""
-
-    records: list[Any] = field(default_factory=list)
-    evaluation: Evaluation | None = None
-    errors: list[dict[str, str]] = field(default_factory=list)  # InputError.as_dict()
-
-    @property
-    def ok(self) -> bool:
-        return self.evaluation is not None
+LANGS = ("zh", "en")
 
 
 def relabel(obj: Any, old: str, new: str) -> Any:
@@ -60,7 +54,102 @@ def message(error: dict[str, str]) -> str:
     return InputError(error["kind"], where, error["found"], error["expected"]).describe()
 
 
+def plain(obj: Any) -> Any:
+    """JSON-safe: non-finite numbers become null (PostgreSQL's JSON refuses NaN)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [plain(v) for v in obj]
+    return obj
+
+
+@dataclass
+class Wanted:
+    """What to make of one upload."""
+
+    name: str  # the file as uploaded
+    langs: tuple[str, ...] = LANGS  # result documents (and paths to the next class) wanted
+    paths: bool = True
+    strict: bool = False
+    scorecard: str | None = None  # the scorecard's language, when one is wanted
+    evaluated_at: dt.datetime | None = None
+    tmp: str = ""  # where the worker may write the scorecard
+
+
+@dataclass
+class Evaluated(FileResult):
+    documents: dict[str, Any] = field(default_factory=dict)
+    paths: dict[str, Any] = field(default_factory=dict)
+    klass: str | None = None
+    score: float | None = None
+    scorecard: bytes | None = None
+
+
+def _refused(name: str, errors: list[InputError]) -> FileResult:
+    return FileResult(rejections=[Rejection(name, [e.as_dict() for e in errors])])
+
+
+def evaluate_upload(path: str, system: System, want: Wanted) -> FileResult:
+    """In a worker: read, score and explain one plant workbook. Never raises."""
+    read = relabel(read_plant(path, system), path, want.name)
+    if read.rejections:
+        return read
+    try:
+        from cpscore.engine.evaluate import evaluate_records, missing_value_errors
+        from cpscore.engine.next_class import path_to_next_class
+        from cpscore.engine.sector_list import rank_score
+
+        ev = evaluate_records(system, read.records)
+        if want.strict and (errors := missing_value_errors(ev, 0)):
+            return _refused(want.name, errors)
+        out = Evaluated(
+            read.records,
+            documents={lang: plain(ev.document(0, lang)) for lang in want.langs},
+            paths={
+                lang: plain(path_to_next_class(ev, 0, lang).as_dict())
+                for lang in (want.langs if want.paths else ())
+            },
+            klass=ev.decisions[0].klass,
+            score=plain(float(rank_score(ev)[0])),
+        )
+        if want.scorecard:
+            out.scorecard = scorecard_bytes(ev, want.scorecard, Path(want.tmp), want.evaluated_at)
+        return out
+    except Exception as e:  # a defect in cpscore or a library, or a system file's: reported
+        found = f"{type(e).__name__}: {e}".replace(path, want.name)
+        error = InputError(
+            "internal",
+            Location(want.name),
+            found,
+            "a workbook cpscore can evaluate (this is a cpscore defect; please report it)",
+        )
+        return _refused(want.name, [error])
+
+
+def scorecard_bytes(ev: Evaluation, lang: str, tmp: Path, when: dt.datetime | None) -> bytes:
+    from cpscore.views.scorecard import write_scorecard
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=tmp) as d:
+        return write_scorecard(ev, 0, Path(d) / "scorecard.xlsx", lang, when).read_bytes()
+
+
+@dataclass
+class Outcome:
+    """One upload: what the worker made of it, or the errors that stopped it."""
+
+    result: Evaluated | None = None
+    errors: list[dict[str, str]] = field(default_factory=list)  # InputError.as_dict()
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
 def score(system: System, records: list[Any]) -> Evaluation:
+    """Score plants in this process (the campaign lists), one evaluation at a time."""
     from cpscore.engine.evaluate import evaluate_records
 
     with _SCORING:
@@ -68,7 +157,7 @@ def score(system: System, records: list[Any]) -> Evaluation:
 
 
 class Evaluator:
-    """Reading pools per system (started on first use), shared by every request."""
+    """Worker pools per system (started on first use), shared by every request."""
 
     def __init__(self, workers: int = 1, timeout: float = 120.0):
         self.workers, self.timeout = workers, timeout
@@ -79,25 +168,19 @@ class Evaluator:
         with self._lock:
             key = f"{system.id}:{system.sha256}"
             if key not in self._pools:
-                self._pools[key] = ReadingPool(system, self.workers, self.timeout, plants_only=True)
+                self._pools[key] = ReadingPool(system, self.workers, self.timeout)
             return self._pools[key]
 
     def read(self, system: System, path: Path, name: str) -> FileResult:
-        result = self.pool(system).read(path)
-        return relabel(result, str(path), name)
+        """The plant records of a stored file (for a list), read as ``cpscore evaluate`` does."""
+        return relabel(self.pool(system).read(path, read_plant), str(path), name)
 
-    def evaluate(self, system: System, path: Path, name: str, strict: bool = False) -> Outcome:
-        read = self.read(system, path, name)
-        if read.rejections:
-            return Outcome(errors=[e for r in read.rejections for e in r.errors])
-        ev = score(system, read.records)
-        if strict:
-            from cpscore.engine.evaluate import missing_value_errors
-
-            errors = missing_value_errors(ev, 0)
-            if errors:
-                return Outcome(errors=[e.as_dict() for e in errors])
-        return Outcome(read.records, ev)
+    def evaluate(self, system: System, path: Path, want: Wanted) -> Outcome:
+        got = self.pool(system).read(path, evaluate_upload, want)
+        if isinstance(got, Evaluated):
+            return Outcome(got)
+        relabel(got, str(path), want.name)  # a crash report names the stored path
+        return Outcome(errors=[e for r in got.rejections for e in r.errors])
 
     def close(self) -> None:
         with self._lock:

@@ -60,10 +60,6 @@ class CampaignLists:
             self.remember(s.id, got)
         return got
 
-    def evaluation(self, system: System, s: Submission) -> Any:
-        """The evaluation of one stored submission (for its scorecard)."""
-        return score(system, self.records(system, s))
-
     def batch(self, system: System, submissions: list[Submission]) -> BatchResult:
         counted, rejected = latest(submissions)
         records = [r for s in counted for r in self.records(system, s)]

@@ -128,7 +128,9 @@ class Portal:
     def sign_in(self, name: str = "admin", password: str = PASSWORD):
         return self.post("/admin/login", {"name": name, "password": password, "next": "/admin"})
 
-    def campaign(self, deadline: str = "2099-12-31", system: str = "cement-2014-illustrative") -> int:
+    def campaign(
+        self, deadline: str = "2099-12-31", system: str = "cement-2014-illustrative"
+    ) -> int:
         r = self.post(
             "/admin/campaigns",
             {"name": "水泥 2025", "system": system, "period": "2025", "deadline": deadline},
@@ -207,9 +209,11 @@ class LiveServer:
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2):
-                    return self
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(self.url + "/healthz", timeout=2),
+            ):
+                return self
             if self.proc.poll() is not None:
                 raise RuntimeError("cpscore serve exited")
             time.sleep(0.2)
@@ -225,10 +229,8 @@ class LiveServer:
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                pass
         self.kill()
 
 

@@ -55,16 +55,22 @@ def test_errors_have_the_cli_shape(sqlite_portal: Portal, tmp_path):
     wb = openpyxl.load_workbook(EXAMPLES / "plant-advanced.xlsx")
     ws = wb["指标数据"]
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "clinker_coal")
-    col = next(c for c in range(1, ws.max_column + 1) if str(ws.cell(1, c).value).startswith("填报值"))
+    col = next(
+        c for c in range(1, ws.max_column + 1) if str(ws.cell(1, c).value).startswith("填报值")
+    )
     ws.cell(row, col).value = "abc"
     wb.save(template)
     r = sqlite_portal.client.post(
-        "/api/v1/evaluate", data={"sector": "cement"}, files={"file": ("plant.xlsx", template.read_bytes())}
+        "/api/v1/evaluate",
+        data={"sector": "cement"},
+        files={"file": ("plant.xlsx", template.read_bytes())},
     )
     assert r.status_code == 422
     err = r.json()["error"]
     assert set(err) >= {"kind", "file", "sheet", "cell", "message"}
-    assert err["file"] == "plant.xlsx" and err["sheet"] == "指标数据" and err["kind"] == "not_a_number"
+    assert (
+        err["file"] == "plant.xlsx" and err["sheet"] == "指标数据" and err["kind"] == "not_a_number"
+    )
     cli = subprocess.run(
         [sys.executable, "-m", "cpscore", "evaluate", str(template), "--sector", "cement"],
         capture_output=True,

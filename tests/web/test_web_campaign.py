@@ -59,11 +59,15 @@ def test_two_firms_upload_and_the_list_is_the_batch_list(portal: Portal, tmp_pat
     def rows(text: str) -> list[list[str]]:
         table = list(csv.reader(io.StringIO(text)))
         source = table[0].index("来源")  # the file: its name here, its path in the batch
-        return [[c.rsplit("/", 1)[-1] if j == source else c for j, c in enumerate(r)] for r in table]
+        return [
+            [c.rsplit("/", 1)[-1] if j == source else c for j, c in enumerate(r)] for r in table
+        ]
 
     assert rows(got_csv) == rows(want_csv)
 
-    wb = openpyxl.load_workbook(io.BytesIO(portal.client.get(f"/admin/campaigns/{cid}/list.xlsx").content))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(portal.client.get(f"/admin/campaigns/{cid}/list.xlsx").content)
+    )
     ref_wb = openpyxl.load_workbook(ref / "list.xlsx")
     assert wb.sheetnames == ref_wb.sheetnames
     listed = [[c.value for c in r][:6] for r in wb[wb.sheetnames[0]].iter_rows()]
@@ -99,8 +103,10 @@ def test_every_submission_kept_byte_identical_and_latest_evaluated_counts(portal
     second = (EXAMPLES / "plant-leading.xlsx").read_bytes()
     portal.upload(link, EXAMPLES / "plant-lagging.xlsx")
     portal.upload(link, EXAMPLES / "plant-leading.xlsx")
-    bad = portal.upload(link, EXAMPLES / "x.xlsx", name="broken.xlsx", content=b"PK\x03\x04 not a zip")
-    assert "broken.xlsx" in bad.text and "[corrupt]" in bad.text or "[not_a_workbook]" in bad.text
+    bad = portal.upload(
+        link, EXAMPLES / "x.xlsx", name="broken.xlsx", content=b"PK\x03\x04 not a zip"
+    )
+    assert "broken.xlsx" in bad.text and ("[corrupt]" in bad.text or "[not_a_workbook]" in bad.text)
 
     service = portal.client.app.state.service
     with service.db() as db:
@@ -109,11 +115,16 @@ def test_every_submission_kept_byte_identical_and_latest_evaluated_counts(portal
     for s, body in zip(subs, (first, second), strict=False):
         stored = (portal.data / s.stored).read_bytes()
         assert stored == body
-        assert s.sha256 == hashlib.sha256(body).hexdigest() == s.result["doc"]["zh"]["plant"]["sha256"]
+        assert (
+            s.sha256 == hashlib.sha256(body).hexdigest() == s.result["doc"]["zh"]["plant"]["sha256"]
+        )
     # The latest evaluated upload counts: the leading one, not the earlier lagging one.
     lines = portal.client.get(f"/admin/campaigns/{cid}/list.jsonl").text.splitlines()
     levels = [json.loads(x).get("result", {}).get("class", {}).get("level") for x in lines]
-    assert levels[0] == evaluate_workbook(str(EXAMPLES / "plant-leading.xlsx"), cement).decisions[0].klass
+    assert (
+        levels[0]
+        == evaluate_workbook(str(EXAMPLES / "plant-leading.xlsx"), cement).decisions[0].klass
+    )
     # The rejected upload is listed with its reason (it came after the evaluated one).
     rejected = [json.loads(x) for x in lines if json.loads(x)["record"] == "rejected"]
     assert rejected and rejected[0]["file"] == "broken.xlsx"
@@ -162,7 +173,9 @@ def test_firms_from_a_spreadsheet(portal: Portal, tmp_path):
     text = "企业编号,企业名称,联系人\nA2,乙水泥厂,李四\nA3,丙水泥厂,王五\n".encode("gb18030")
     portal.post(f"/admin/campaigns/{cid}/firms/import", files={"file": ("firms.csv", text)})
     assert set(portal.links(cid)) == {"A1", "A2", "A3"}
-    bad = portal.post(f"/admin/campaigns/{cid}/firms/import", files={"file": ("x.csv", b"a,b\n1,2\n")})
+    bad = portal.post(
+        f"/admin/campaigns/{cid}/firms/import", files={"file": ("x.csv", b"a,b\n1,2\n")}
+    )
     assert "企业名称" in bad.text  # the problem names the column it looked for
 
 

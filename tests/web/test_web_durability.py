@@ -11,7 +11,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -35,8 +34,8 @@ class Browser:
 def multipart(csrf: str, name: str, body: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode()
     return head + body + f"\r\n--{boundary}--\r\n".encode(), boundary
@@ -91,7 +90,9 @@ def test_killed_mid_upload_leaves_all_or_nothing(tmp_path: Path):
         b = Browser(server)
         b.http.cookies.set("cpscore_csrf", csrf)
         before = len(submissions(server))
-        r = b.http.post(f"{link}/submissions", data={"csrf": csrf}, files={"file": ("p.xlsx", content)})
+        r = b.http.post(
+            f"{link}/submissions", data={"csrf": csrf}, files={"file": ("p.xlsx", content)}
+        )
         assert r.status_code == 200 and 'id="class"' in r.text
         assert len(submissions(server)) == before + 1
         assert not [f for f in (server.data / "tmp").rglob("*") if f.is_file()]

@@ -3,11 +3,7 @@ no stack trace in a page."""
 
 from __future__ import annotations
 
-import io
 import os
-import pickle
-
-import pytest
 
 from .conftest import EXAMPLES, Portal
 
@@ -87,11 +83,15 @@ def test_upload_over_the_limit_is_refused_and_nothing_kept(sqlite_portal: Portal
     big = os.urandom(3 << 20)
     r = p.upload(link, EXAMPLES / "plant-advanced.xlsx", name="big.xlsx", content=big)
     assert r.status_code == 413
-    r = p.upload(link, EXAMPLES / "plant-advanced.xlsx", name="big.xlsx", content=big[: (1 << 20) + 10])
+    r = p.upload(
+        link, EXAMPLES / "plant-advanced.xlsx", name="big.xlsx", content=big[: (1 << 20) + 10]
+    )
     assert r.status_code == 413
     assert not list((p.data / "uploads").rglob("*.xlsx")) if (p.data / "uploads").exists() else True
     assert not [f for f in (p.data / "tmp").rglob("*") if f.is_file()]
-    r = p.client.post("/api/v1/evaluate", data={"sector": "cement"}, files={"file": ("b.xlsx", big)})
+    r = p.client.post(
+        "/api/v1/evaluate", data={"sector": "cement"}, files={"file": ("b.xlsx", big)}
+    )
     assert r.status_code == 413 and r.json()["error"]["kind"] in ("too_large", "usage")
 
 
@@ -174,9 +174,9 @@ def test_hostile_files_are_rejected_with_the_cli_kinds(sqlite_portal: Portal, tm
         capture_output=True,
         timeout=300,
     )
+    from cpscore.common.errors import InputError
     from cpscore.engine.evaluate import evaluate_workbook
     from cpscore.read.workbook import WorkbookErrors
-    from cpscore.common.errors import InputError
     from cpscore.system.catalog import load
 
     system = load("cement")
