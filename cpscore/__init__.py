@@ -1,22 +1,30 @@
-"""cpscore: score plants against China's sector clean-production evaluation indicator systems."""
+"""cpscore: score plants against China's sector clean-production evaluation indicator systems.
+
+The public API, re-exported lazily from the stage that owns each name (``cpscore --help`` and
+``cpscore systems`` must not import pandas).
+"""
 
 from cpscore.common.version import __version__
 
-__all__ = ["__version__", "evaluate_frame", "evaluate_plant", "load", "load_system"]
+_EXPORTS = {
+    "load": "cpscore.system.catalog",
+    "load_system": "cpscore.system.loader",
+    "evaluate_frame": "cpscore.engine.evaluate",
+    "evaluate_plant": "cpscore.engine.evaluate",
+    "score_frame": "cpscore.engine.evaluate",
+    "evaluate_workbook": "cpscore.pipeline",
+    "evaluate_records": "cpscore.pipeline",
+    "run_batch": "cpscore.batch.run",
+    "write_outputs": "cpscore.batch.outputs",
+    "score_dask": "cpscore.batch.distributed",
+}
+
+__all__ = ["__version__", *_EXPORTS]
 
 
 def __getattr__(name: str):
-    # Lazy re-exports: `cpscore --help` and `cpscore systems` must not import pandas.
-    if name in ("evaluate_frame", "evaluate_plant"):
-        from cpscore.engine import evaluate
+    if name in _EXPORTS:
+        import importlib
 
-        return getattr(evaluate, name)
-    if name == "load_system":
-        from cpscore.system.loader import load_system
-
-        return load_system
-    if name == "load":
-        from cpscore.system.catalog import load
-
-        return load
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(name)

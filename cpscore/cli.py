@@ -115,7 +115,7 @@ def evaluate(
 
     Exit 0 when evaluated, 2 on a usage or input error.
     """
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     system = _load(sector, system_ref, as_of)
     lang = lang or "zh"

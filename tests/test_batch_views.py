@@ -134,7 +134,7 @@ def _frame(cement, rows: dict[str, dict]) -> pd.DataFrame:
 
 
 def test_ranking_by_class_then_class_score_then_id(cement):
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     ev = evaluate_workbook(str(EXAMPLES / "cement" / "plant-advanced.xlsx"), cement)
     base = {**ev.inputs.facts}
@@ -186,7 +186,7 @@ def test_statistics_of_the_three_examples(cement):
 
 
 def test_reduction_potential_hand_computed(cement):
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     ev = evaluate_workbook(str(EXAMPLES / "cement" / "plant-lagging.xlsx"), cement)
     got = {p["indicator"]: p for p in reduction_potential(ev, 0)}
@@ -277,7 +277,7 @@ def test_scorecards_equal_single_evaluate_runs(tmp_path, cement):
     from openpyxl import load_workbook
 
     from cpscore.batch.outputs import write_outputs
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     src = EXAMPLES / "cement"
     result = run_batch(cement, [src], jobs=1)
@@ -335,7 +335,7 @@ def test_fast_wide_path_reports_like_the_cell_by_cell_reader(tmp_path, hazardous
     import math
 
     from benchmarks.population import population
-    from cpscore.engine.evaluate import evaluate_records
+    from cpscore.pipeline import evaluate_records
     from cpscore.read import wide, wide_header
     from cpscore.read.workbook import open_workbook
 

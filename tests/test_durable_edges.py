@@ -293,3 +293,28 @@ def test_vectorised_conditions_agree_with_durable_rules(conds, plants):
             host.retract_fact(name, message)
         got = {key: key in fired for key in keyed}
         assert got == {key: bool(v[i]) for key, v in expected.items()}, (plant, keyed)
+
+
+def test_durable_built_without_the_313_fix_is_one_clear_line(monkeypatch):
+    """On Python 3.13 durable-rules 2.0.28 imports only when built with the PyEval_CallObject
+    define; without it the user gets the command that rebuilds it, not an ImportError."""
+    import importlib.abc
+    import sys
+
+    import durable
+
+    from cpscore.common.errors import SetupError
+
+    class Broken(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name == "durable.engine":
+                raise ImportError("durable_rules_engine.so: undefined symbol: PyEval_CallObject")
+            return None
+
+    monkeypatch.delitem(sys.modules, "durable.engine")
+    monkeypatch.delattr(durable, "engine")
+    monkeypatch.setattr(sys, "meta_path", [Broken(), *sys.meta_path])
+    with pytest.raises(SetupError) as info:
+        system_rules._durable_engine()
+    assert 'CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject"' in str(info.value)
+    assert "durable-rules==2.0.28" in str(info.value)

@@ -22,8 +22,8 @@ from click.testing import CliRunner
 from hostile.make_corpus import ROW, Case, build
 
 from cpscore.cli import main
-from cpscore.common.errors import InputError
-from cpscore.read.workbook import WorkbookErrors, read_plant_workbook
+from cpscore.common.errors import InputError, WorkbookErrors
+from cpscore.read.workbook import read_plant_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(tempfile.mkdtemp(prefix="cpscore-hostile-"))
@@ -147,7 +147,7 @@ def test_thousands_separators_in_a_fact(cement):
 
 
 def test_missing_value_scores_zero_and_is_not_treated_as_not_applicable(cement):
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     blank = evaluate_workbook(str(CORPUS / "ok-blank.xlsx"), cement).document(0, "en")
     na = evaluate_workbook(str(CORPUS / "ok-na.xlsx"), cement).document(0, "en")
@@ -169,7 +169,7 @@ def test_missing_value_scores_zero_and_is_not_treated_as_not_applicable(cement):
 
 
 def test_strict_is_an_api_parameter(cement):
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
 
     with pytest.raises(InputError) as info:
         evaluate_workbook(str(CORPUS / "ok-dash.xlsx"), cement, strict=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpscore.engine.evaluate import evaluate_frame, evaluate_workbook
+from cpscore.engine.evaluate import evaluate_frame
+from cpscore.pipeline import evaluate_workbook
 from cpscore.system.loader import load_system
 
 ROOT = Path(__file__).resolve().parent.parent

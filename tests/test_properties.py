@@ -274,7 +274,7 @@ def test_scoring_in_blocks_equals_scoring_at_once(monkeypatch, hazardous_waste):
 
     from benchmarks.population import population
     from cpscore.engine import scoring
-    from cpscore.read.inputs import prepare
+    from cpscore.engine.inputs import prepare
 
     inputs = prepare(hazardous_waste, population(hazardous_waste, 2500, seed=9))
     monkeypatch.setattr(scoring, "CHUNK", 1000)  # three blocks, the last one short

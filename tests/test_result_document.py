@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from conftest import EXAMPLES, ROOT
 
-from cpscore.engine.evaluate import evaluate_workbook
+from cpscore.pipeline import evaluate_workbook
 from cpscore.system.catalog import load
 
 SCHEMA = json.loads((ROOT / "schemas" / "result.schema.json").read_text(encoding="utf-8"))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cpscore.engine.evaluate import evaluate_workbook
 from cpscore.engine.next_class import path_to_next_class
+from cpscore.pipeline import evaluate_workbook
 from cpscore.views.scorecard import T, write_scorecard
 from cpscore.views.template import write_plant_workbook
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from cpscore.engine.evaluate import evaluate_frame, evaluate_records
+from cpscore.engine.evaluate import evaluate_frame
+from cpscore.pipeline import evaluate_records
 from cpscore.read.workbook import read_plant_workbook
 from cpscore.views.template import (
     SHEET_INDICATORS,

@@ -23,8 +23,8 @@ from typing import Any
 
 from cpscore.authoring import table_layout as L
 from cpscore.common.errors import CpscoreError, InputError, Location, SystemFileError
-from cpscore.read.answers import is_blank
 from cpscore.read.values import cell_ref, parse_number
+from cpscore.system.answers import is_blank
 
 from .cells import DITTO_MARKS, looks_like_benchmark, normalise_text, parse_benchmark, render
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cpscore.common.errors import Finding, InputError, Location, UsageError
+from cpscore.common.errors import Finding, InputError, Location, UsageError, WorkbookErrors
 from cpscore.engine.batch_result import BatchResult, Rejection
 from cpscore.read.plant_rows import WideBlock
-from cpscore.read.workbook import PlantRecord, WorkbookErrors
+from cpscore.read.workbook import PlantRecord
 from cpscore.system.model import System
 
 if TYPE_CHECKING:  # scoring (pandas, durable-rules) is not imported by reading workers
@@ -328,7 +328,7 @@ def run_batch(
     records = [rec for f in files for rec in f.records]
     rejections = [rej for f in files for rej in f.rejections]
     _flag_duplicates(records)
-    from cpscore.engine.evaluate import evaluate_records
+    from cpscore.pipeline import evaluate_records
 
     evaluation = evaluate_records(system, records) if records else None
     return BatchResult(system, evaluation, rejections, [str(p) for p in paths])

@@ -86,6 +86,10 @@ class UsageError(CpscoreError):
     """A command used wrongly: unknown sector, conflicting options."""
 
 
+class SetupError(CpscoreError):
+    """cpscore's installation cannot run here (a dependency built wrongly for this Python)."""
+
+
 class UnclassifiedPlantError(CpscoreError):
     """No classification rule matched a plant: a defect in the system file, not in the plant."""
 
@@ -106,3 +110,14 @@ class Finding:
         if str(self.location):
             d["where"] = str(self.location)
         return d
+
+
+class WorkbookErrors(CpscoreError):
+    """Every problem found in one workbook, reported together."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return "\n".join(e.describe() for e in self.errors)

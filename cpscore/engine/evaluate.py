@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from cpscore.common.errors import Finding, InputError, Location
-from cpscore.read.inputs import prepare
-from cpscore.read.plant_rows import concat
+from cpscore.engine.inputs import prepare
 from cpscore.system.model import System
 
 from .decision import decide
@@ -72,30 +70,6 @@ def evaluate_plant(
     return evaluate_frame(system, frame).document(0, lang)
 
 
-def evaluate_records(system: System, records: Sequence[Any]) -> Evaluation:
-    """Evaluate plants read from workbooks in one pass: :class:`cpscore.read.workbook.PlantRecord`\\ s
-    and the column-kept plants of wide sheets (:class:`cpscore.read.plant_rows.WideBlock`)."""
-    from cpscore.read.plant_rows import WideBlock
-
-    frames: list[pd.DataFrame] = []
-    metas: list[Sequence[Any]] = []
-    findings: list[Sequence[Any]] = []
-    for is_block, group in itertools.groupby(records, key=lambda r: isinstance(r, WideBlock)):
-        if is_block:
-            for block in group:
-                frames.append(block.frame())
-                metas.append(block.meta_view())
-                findings.append(block.findings_view())
-            continue
-        recs = list(group)
-        ids = [str(r.meta.get("id")) for r in recs]
-        frames.append(pd.DataFrame([r.row for r in recs], index=ids))
-        metas.append([{**r.meta, "provenance": r.provenance} for r in recs])
-        findings.append([list(r.findings) for r in recs])
-    frame = frames[0] if len(frames) == 1 else pd.concat(frames)
-    return evaluate_frame(system, frame, concat(metas), concat(findings))
-
-
 def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
     """Plant i's applicable indicators and required facts without a value, as input errors.
 
@@ -131,21 +105,6 @@ def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
             )
         )
     return errors
-
-
-def evaluate_workbook(path: str, system: System, strict: bool = False) -> Evaluation:
-    """Read one plant workbook and evaluate it (raises InputError naming file, sheet and cell).
-
-    With ``strict``, any missing value of an applicable indicator or required fact is an error.
-    """
-    from cpscore.read.workbook import WorkbookErrors, read_plant_workbook
-
-    ev = evaluate_records(system, [read_plant_workbook(path, system)])
-    if strict:
-        errors = missing_value_errors(ev, 0)
-        if errors:
-            raise WorkbookErrors(errors) if len(errors) > 1 else errors[0]
-    return ev
 
 
 def results_frame(ev: Evaluation) -> pd.DataFrame:

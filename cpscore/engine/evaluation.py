@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from cpscore.common.errors import Finding
-from cpscore.read.inputs import Inputs
-from cpscore.read.plant_rows import PerPlant, as_per_plant
+from cpscore.common.per_plant import PerPlant, as_per_plant
+from cpscore.engine.inputs import Inputs
 from cpscore.system.model import System
 
 from .decision import Decision, _plain
 from .scoring import Scores
+
+if TYPE_CHECKING:
+    from .next_class import NextClassPath
 
 
 @dataclass
@@ -69,9 +72,16 @@ class Evaluation:
         return pd.DataFrame(data, index=self.inputs.index)
 
     def document(self, i: int, lang: str = "zh") -> dict[str, Any]:
+        """Plant i's result document (schemas/result.schema.json): what every view renders."""
         from .result import build_document
 
         return build_document(self, i, lang)
+
+    def next_class_path(self, i: int, lang: str = "zh") -> NextClassPath:
+        """Plant i's cheapest improvements to the next class (升级路径), for the scorecard."""
+        from .next_class import path_to_next_class
+
+        return path_to_next_class(self, i, lang)
 
 
 def facts_of(columns: dict[str, np.ndarray], i: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cpscore.common.words import level_label
 from cpscore.system import conditions
 from cpscore.system.model import Condition, System
 
@@ -18,27 +19,12 @@ _NEGATED = {"$lt": "≥", "$lte": ">", "$gt": "≤", "$gte": "<", "$neq": "=", "
 if TYPE_CHECKING:
     from .evaluation import Evaluation
 
-ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ"}
-
-
-def level_label(level_id: str, lang: str) -> str:
-    return f"{ROMAN.get(level_id, level_id)}级" if lang == "zh" else f"level {level_id}"
-
 
 def _fmt(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, float):
         return f"{v:.2f}".rstrip("0").rstrip(".")
-    return str(v)
-
-
-def number_text(v: Any) -> str:
-    """A value as the views print it: up to 4 decimals, no trailing zeros, '' for none."""
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".")
     return str(v)
 
 

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cpscore.engine import explain
 from cpscore.system import conditions
 
-from .evaluation import Evaluation
 from .result import score_thresholds, target
+
+if TYPE_CHECKING:
+    from .evaluation import Evaluation
 
 MISSING_COST = 1.0
 LEVEL_STEP_COST = 1.0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cpscore.read.inputs import Inputs
+from cpscore.engine.inputs import Inputs
 from cpscore.system import conditions, expressions
 from cpscore.system.model import Benchmark, Number, System
 

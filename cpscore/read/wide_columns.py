@@ -17,9 +17,9 @@ import pandas as pd
 
 from cpscore.common.errors import Location
 from cpscore.system import units
+from cpscore.system.answers import is_blank
 from cpscore.system.model import System
 
-from .answers import is_blank
 from .plant_rows import MissingCells
 from .safety import SheetInfo, parse_ref
 from .values import column_letter, is_real

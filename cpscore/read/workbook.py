@@ -18,11 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cpscore.common.errors import CpscoreError, Finding, InputError, Location
+from cpscore.common.errors import Finding, InputError, Location, WorkbookErrors
 from cpscore.system import units
+from cpscore.system.answers import canonical_level
 from cpscore.system.model import Fact, Indicator, System
 
-from .answers import canonical_level
 from .safety import Inspection, SheetInfo, inspect
 from .values import Parsed, cell_ref, parse_number
 
@@ -60,17 +60,6 @@ FRACTION_UNITS = ("fraction", "ratio", "比例", "小数", "比值")
 NO_UNIT = ("", "-", "–", "—", "/")
 # Share of a workbook's indicator ids that must belong to another system to name it.
 OTHER_SYSTEM_SHARE = 0.8
-
-
-class WorkbookErrors(CpscoreError):
-    """Every problem found in one workbook, reported together."""
-
-    def __init__(self, errors: list[InputError]):
-        self.errors = errors
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        return "\n".join(e.describe() for e in self.errors)
 
 
 @dataclass
@@ -308,7 +297,7 @@ class _Reader:
                 return
             self.row[f.id] = p.value
         elif f.type == "boolean":
-            from .answers import as_bool
+            from cpscore.system.answers import as_bool
 
             b = as_bool(value)
             if b is None:
@@ -584,7 +573,7 @@ class _Reader:
         return result
 
     def answer(self, ind: Indicator, cell: Any, loc: Location) -> None:
-        from .answers import NONE_MET, NOT_APPLICABLE, as_bool
+        from cpscore.system.answers import NONE_MET, NOT_APPLICABLE, as_bool
 
         if cell is None:
             self.note(

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from cpscore.common.errors import SetupError
+from cpscore.common.i18n import _
 from cpscore.system import conditions
 from cpscore.system.model import System
 
@@ -51,13 +53,36 @@ def _durable_value(v: Any) -> Any:
     return v
 
 
+# durable-rules 2.0.28's C extension calls PyEval_CallObject, which Python 3.13 removed; its
+# setup.py overwrites CFLAGS, so the define must come through CPPFLAGS.
+DURABLE_313_FIX = (
+    'CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" pip install --force-reinstall '
+    "--no-cache-dir --no-binary durable-rules durable-rules==2.0.28"
+)
+
+
+def _durable_engine() -> Any:
+    """durable-rules' engine module, or one clear line on how to rebuild it for this Python."""
+    try:
+        from durable import engine
+    except ImportError as e:
+        if "PyEval_CallObject" in str(e):
+            raise SetupError(
+                _(
+                    "durable-rules was built without the fix it needs on Python 3.13; rebuild it with: {fix}"
+                ).format(fix=DURABLE_313_FIX)
+            ) from None
+        raise
+    return engine
+
+
 class _Compiled:
     """A system's rules registered once in a durable-rules host under a unique ruleset name."""
 
     _counter = itertools.count()
 
     def __init__(self, system: System):
-        from durable.engine import Host
+        Host = _durable_engine().Host
 
         self.system = system
         self.name = f"cpscore_{next(self._counter)}_{system.sha256[:12]}"
@@ -92,7 +117,7 @@ class _Compiled:
         return run
 
     def fire(self, facts: dict[str, Any], key: int) -> list[tuple[str, int]]:
-        from durable.engine import MessageNotHandledException
+        MessageNotHandledException = _durable_engine().MessageNotHandledException
 
         message = {"sid": SID, "cpscore_row": key}
         for name in self.names:

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cpscore.common.atomic import atomic_path
+from cpscore.common.words import level_label
+from cpscore.common.words import number_text as _fmt
 from cpscore.engine.evaluation import Evaluation
-from cpscore.engine.explain import level_label
-from cpscore.engine.explain import number_text as _fmt
-from cpscore.engine.next_class import NextClassPath, path_to_next_class
 
 from .sheetfit import fit_height as _fit_height
 from .sheetfit import fit_rows as _fit_rows
 from .sheetfit import span_width as _span_width
+
+if TYPE_CHECKING:
+    from cpscore.engine.next_class import NextClassPath
 
 GREY = "BFBFBF"
 LIGHT = "EDEDED"
@@ -263,7 +265,7 @@ def write_scorecard(
 
     lang = "en" if lang == "en" else "zh"
     doc = ev.document(i, lang)
-    nxt = path_to_next_class(ev, i, lang)
+    nxt = ev.next_class_path(i, lang)
     when = (evaluated_at or dt.datetime.now(dt.UTC).astimezone()).isoformat(timespec="seconds")
     st = _Styles(doc, ev.system)
     wb = Workbook()

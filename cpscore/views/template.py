@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.common.atomic import atomic_path
-from cpscore.engine.explain import level_label
+from cpscore.common.words import level_label
 from cpscore.system.model import Fact, Indicator, System
 
 from .neutralise import set_cell

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cpscore.engine.explain import level_label
-from cpscore.engine.explain import number_text as _fmt
+from cpscore.common.words import level_label
+from cpscore.common.words import number_text as _fmt
 
 _T = {
     "zh": {

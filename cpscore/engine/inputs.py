@@ -15,9 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cpscore.system import conditions, expressions
-from cpscore.system.model import System
-
-from .answers import (
+from cpscore.system.answers import (
     NO,
     NONE_MET,
     NOT_APPLICABLE,
@@ -27,6 +25,7 @@ from .answers import (
     is_blank,
     is_bool,
 )
+from cpscore.system.model import System
 
 
 @dataclass
