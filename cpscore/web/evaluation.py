@@ -97,9 +97,9 @@ def evaluate_upload(path: str, system: System, want: Wanted) -> FileResult:
     if read.rejections:
         return read
     try:
-        from cpscore.engine.evaluate import evaluate_records, missing_value_errors
-        from cpscore.engine.next_class import path_to_next_class
+        from cpscore.engine.evaluate import missing_value_errors
         from cpscore.engine.sector_list import rank_score
+        from cpscore.pipeline import evaluate_records
 
         ev = evaluate_records(system, read.records)
         if want.strict and (errors := missing_value_errors(ev, 0)):
@@ -108,7 +108,7 @@ def evaluate_upload(path: str, system: System, want: Wanted) -> FileResult:
             read.records,
             documents={lang: plain(ev.document(0, lang)) for lang in want.langs},
             paths={
-                lang: plain(path_to_next_class(ev, 0, lang).as_dict())
+                lang: plain(ev.next_class_path(0, lang).as_dict())
                 for lang in (want.langs if want.paths else ())
             },
             klass=ev.decisions[0].klass,
@@ -150,7 +150,7 @@ class Outcome:
 
 def score(system: System, records: list[Any]) -> Evaluation:
     """Score plants in this process (the campaign lists), one evaluation at a time."""
-    from cpscore.engine.evaluate import evaluate_records
+    from cpscore.pipeline import evaluate_records
 
     with _SCORING:
         return evaluate_records(system, records)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from cpscore.common.version import __version__
-from cpscore.engine.explain import level_label, number_text
+from cpscore.common.words import level_label, number_text
 from cpscore.views.text import _answer as answer_text
 from cpscore.views.text import gap_text
 

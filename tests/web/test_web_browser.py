@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cpscore.engine.evaluate import evaluate_workbook
+from cpscore.pipeline import evaluate_workbook
 
 from .conftest import EXAMPLES, PASSWORD, LiveServer
 

@@ -15,7 +15,7 @@ import pytest
 
 from cpscore.batch.outputs import write_outputs
 from cpscore.batch.run import run_batch
-from cpscore.engine.evaluate import evaluate_workbook
+from cpscore.pipeline import evaluate_workbook
 
 from .conftest import EXAMPLES, Portal
 

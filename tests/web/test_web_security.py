@@ -175,7 +175,7 @@ def test_hostile_files_are_rejected_with_the_cli_kinds(sqlite_portal: Portal, tm
         timeout=300,
     )
     from cpscore.common.errors import InputError
-    from cpscore.engine.evaluate import evaluate_workbook
+    from cpscore.pipeline import evaluate_workbook
     from cpscore.read.workbook import WorkbookErrors
     from cpscore.system.catalog import load
 
