@@ -113,12 +113,8 @@ def read_input(
             [block] if len(block) else [],
             [_rejection(path, r.errors, plant_id=r.plant_id, row=r.row) for r in rows],
         )
-    except WorkbookErrors as e:
-        return FileResult(rejections=[_rejection(path, e.errors)])
-    except InputError as e:
-        return FileResult(rejections=[_rejection(path, [e])])
-    except Exception as e:  # a defect in cpscore or a library: reported, never a traceback
-        return FileResult(rejections=[_internal(path, f"{type(e).__name__}: {e}")])
+    except Exception as e:
+        return _rejected(path, e)
 
 
 def read_plant(path: str | Path, system: System) -> FileResult:
@@ -128,12 +124,18 @@ def read_plant(path: str | Path, system: System) -> FileResult:
     path = Path(path)
     try:
         return FileResult([read_plant_workbook(path, system)])
-    except WorkbookErrors as e:
+    except Exception as e:
+        return _rejected(path, e)
+
+
+def _rejected(path: Path, e: Exception) -> FileResult:
+    """The file's input errors as its rejection; any other exception is a defect in cpscore or
+    a library, reported as one, never a traceback."""
+    if isinstance(e, WorkbookErrors):
         return FileResult(rejections=[_rejection(path, e.errors)])
-    except InputError as e:
+    if isinstance(e, InputError):
         return FileResult(rejections=[_rejection(path, [e])])
-    except Exception as e:  # a defect in cpscore or a library: reported, never a traceback
-        return FileResult(rejections=[_internal(path, f"{type(e).__name__}: {e}")])
+    return FileResult(rejections=[_internal(path, f"{type(e).__name__}: {e}")])
 
 
 def _internal(path: Path, message: str) -> Rejection:

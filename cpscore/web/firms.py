@@ -106,12 +106,16 @@ async def upload(request: Request, token: str) -> Response:
     return RedirectResponse(f"/f/{token}/submissions/{sid}", status_code=303)
 
 
-@router.get("/{token}/submissions/{sid}")
-def result(request: Request, token: str, sid: int) -> Response:
+def own(request: Request, token: str, sid: int) -> tuple[Campaign, Submission]:
     service: Service = request.app.state.service
     with service.db() as db:
         firm, campaign = firm_of(db, token)
-        sub = own_submission(db, firm, sid)
+        return campaign, own_submission(db, firm, sid)
+
+
+@router.get("/{token}/submissions/{sid}")
+def result(request: Request, token: str, sid: int) -> Response:
+    campaign, sub = own(request, token, sid)
     return page(
         request,
         "result.html",
@@ -124,8 +128,4 @@ def result(request: Request, token: str, sid: int) -> Response:
 
 @router.get("/{token}/submissions/{sid}/scorecard.xlsx")
 def scorecard(request: Request, token: str, sid: int) -> Response:
-    service: Service = request.app.state.service
-    with service.db() as db:
-        firm, campaign = firm_of(db, token)
-        sub = own_submission(db, firm, sid)
-    return scorecard_response(request, campaign, sub)
+    return scorecard_response(request, *own(request, token, sid))
