@@ -49,8 +49,8 @@ def submissions(server: LiveServer) -> list[Submission]:
     return list(rows)
 
 
-def test_killed_mid_upload_leaves_all_or_nothing(tmp_path: Path):
-    server = LiveServer(tmp_path / "data").start()
+def test_killed_mid_upload_leaves_all_or_nothing(tmp_path: Path, database: str | None):
+    server = LiveServer(tmp_path / "data", database).start()
     try:
         b = Browser(server)
         b.portal.sign_in()
