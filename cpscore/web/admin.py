@@ -104,10 +104,16 @@ async def login(request: Request) -> Response:
     form = await posted(request)
     name, password = text(form, "name", 100), text(form, "password", 1000)
     service = service_of(request)
+    key = (name, request.client.host if request.client else "")
+    if service.throttle.blocked(key):
+        return page(
+            request, "login.html", status=429, next=_local(text(form, "next")), throttled=True
+        )
     with service.db() as db:
         admin = db.scalar(select(Admin).where(Admin.name == name))
     ok = check_password(admin.password_hash if admin else DUMMY_HASH, password)
     if not (admin and ok):
+        service.throttle.failed(key)
         return page(request, "login.html", status=401, next=_local(text(form, "next")), failed=True)
     response = RedirectResponse(_local(text(form, "next")), status_code=303)
     response.set_cookie(

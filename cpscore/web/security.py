@@ -13,6 +13,8 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,31 @@ class Sessions:
         except BadSignature:
             return None
         return data if isinstance(data, dict) else None
+
+
+class Throttle:
+    """Failed sign-ins per name and address: after ``limit`` within ``window`` seconds, further
+    tries are refused until the window has passed (argon2 already makes each guess slow)."""
+
+    def __init__(self, limit: int = 10, window: float = 600.0):
+        self.limit, self.window = limit, window
+        self._failures: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        kept = [t for t in self._failures.get(key, []) if now - t < self.window]
+        self._failures[key] = kept
+        return kept
+
+    def blocked(self, key: tuple[str, str]) -> bool:
+        with self._lock:
+            return len(self._recent(key, time.monotonic())) >= self.limit
+
+    def failed(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._recent(key, time.monotonic()).append(time.monotonic())
+            if len(self._failures) > 100_000:  # bounded memory under a spray of names
+                self._failures.clear()
 
 
 def csrf_ok(cookie: str | None, field: str | None) -> bool:

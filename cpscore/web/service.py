@@ -18,7 +18,7 @@ from . import database
 from .evaluation import Evaluator
 from .lists import CampaignLists
 from .models import Admin
-from .security import Sessions, hash_password, secret_key
+from .security import Sessions, Throttle, hash_password, secret_key
 from .storage import clean_tmp
 
 # Deadlines are dates in China: a submission counts until the end of that day, Beijing time.
@@ -65,6 +65,7 @@ class Service:
         database.migrate(self.engine)
         self.db = database.sessions(self.engine)
         self.sessions = Sessions(secret_key(data))
+        self.throttle = Throttle()
         workers = settings.workers or min(4, os.cpu_count() or 1)
         self.evaluator = Evaluator(workers)
         self.lists = CampaignLists(self.evaluator, data)

@@ -28,6 +28,17 @@ def test_wrong_password_and_open_redirect(sqlite_portal: Portal):
     assert r.headers["location"] == "/admin"
 
 
+def test_repeated_wrong_passwords_are_throttled(sqlite_portal: Portal):
+    p = sqlite_portal
+    codes = [
+        p.post("/admin/login", {"name": "admin", "password": f"guess {k}"}).status_code
+        for k in range(11)
+    ]
+    assert codes == [401] * 10 + [429]
+    # Even the right password now waits for the window to pass.
+    assert p.sign_in().status_code == 429
+
+
 def test_cookies_httponly_samesite(sqlite_portal: Portal):
     r = sqlite_portal.client.get("/admin/login")
     assert "HttpOnly" in r.headers["set-cookie"] and "SameSite=lax" in r.headers["set-cookie"]
