@@ -209,3 +209,21 @@ def test_hostile_files_are_rejected_with_the_cli_kinds(sqlite_portal: Portal, tm
             assert want is None, f
         elif r.status_code == 422:
             assert r.json()["error"]["kind"] == want, f
+
+
+def test_text_typed_by_people_is_escaped(sqlite_portal: Portal):
+    p = sqlite_portal
+    p.sign_in()
+    cid = p.campaign()
+    p.post(
+        f"/admin/campaigns/{cid}/firms",
+        {"code": "X1", "name": "<script>alert(1)</script>", "contact": "=cmd|' /C calc'!A0"},
+    )
+    page = p.client.get(f"/admin/campaigns/{cid}").text
+    assert (
+        "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    )
+    links = p.client.get(f"/admin/campaigns/{cid}/links.csv").content.decode("utf-8-sig")
+    assert "'=cmd" in links  # a spreadsheet does not run it as a formula
+    r = p.client.get("/admin/login?next=%22%3E%3Cscript%3Ex%3C/script%3E")
+    assert "<script>x</script>" not in r.text
