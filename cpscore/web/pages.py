@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,21 @@ from .service import CHINA, Service, aware
 from .text import pick, translator
 
 HERE = Path(__file__).parent
+
+
+@cache
+def sector_names() -> dict[str, str]:
+    from cpscore.system.coverage import rows
+
+    return {r.sector: r.zh for r in rows()}
+
+
+def sector_label(sector: str, lang: str) -> str:
+    """水泥 (cement): the plan's Chinese name of a sector beside its id."""
+    zh = sector_names().get(sector)
+    return f"{zh} ({sector})" if zh and lang == "zh" else sector
+
+
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 # The result pages show numbers, levels and gaps as the terminal view does.
 templates.env.filters.update(
@@ -28,6 +44,7 @@ templates.env.filters.update(
     gap=gap_text,
     answer=answer_text,
     short=lambda h: (h or "")[:12],
+    sector=sector_label,
     when=lambda t: aware(t).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") + " (UTC+8)",
 )
 
