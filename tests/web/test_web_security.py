@@ -227,3 +227,22 @@ def test_text_typed_by_people_is_escaped(sqlite_portal: Portal):
     assert "'=cmd" in links  # a spreadsheet does not run it as a formula
     r = p.client.get("/admin/login?next=%22%3E%3Cscript%3Ex%3C/script%3E")
     assert "<script>x</script>" not in r.text
+
+
+def _hang(_path, _system):
+    import time
+
+    time.sleep(120)
+
+
+def test_a_hung_reader_is_stopped_and_the_pool_goes_on(cement):
+    from cpscore.batch.run import ReadingPool
+
+    pool = ReadingPool(cement, 1, timeout=3)
+    try:
+        got = pool.read(EXAMPLES / "plant-advanced.xlsx", _hang)
+        assert got.rejections[0].errors[0]["kind"] == "internal"
+        assert "over 3 s" in got.rejections[0].errors[0]["found"]
+        assert pool.read(EXAMPLES / "plant-advanced.xlsx").records  # a fresh worker
+    finally:
+        pool.close()
