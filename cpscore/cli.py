@@ -15,8 +15,25 @@ from typing import Any
 import click
 
 from cpscore.common.errors import CpscoreError
+from cpscore.common.i18n import N_, _, language, set_language, status_word
 
 LANGS = click.Choice(["zh", "en"])
+# Set by a --format json option: errors then go to stdout as {"error": {...}}, never as prose.
+_json_errors = False
+
+
+def _emit_error(
+    kind: str, message: str, exit_code: int, fields: dict[str, Any] | None = None
+) -> None:
+    if _json_errors:
+        err = {"kind": kind, "file": "", "sheet": "", "cell": "", "message": message}
+        err.update(fields or {})
+        click.echo(json.dumps({"error": err}, ensure_ascii=False, indent=2))
+    elif kind == "internal":
+        click.echo(message, err=True)
+    else:
+        click.echo(_("error: {message}").format(message=message), err=True)
+    sys.exit(exit_code)
 
 
 class _Group(click.Group):
@@ -24,21 +41,68 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CpscoreError as e:
-            click.echo(f"error: {e.describe()}", err=True)
-            sys.exit(e.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            _emit_error(e.kind, e.describe(), e.exit_code, e.as_dict())
+        except click.ClickException as e:
+            if not _json_errors:
+                raise
+            _emit_error("usage", e.format_message(), e.exit_code)
+        except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; no output was left half-written", err=True)
+            click.echo(_("interrupted; no output was left half-written"), err=True)
             sys.exit(130)
         except Exception as e:  # a defect in cpscore, reported without a traceback
             if os.environ.get("CPSCORE_DEBUG"):
                 raise
-            click.echo(
-                f"internal error: {type(e).__name__}: {e} (set CPSCORE_DEBUG=1 for details)",
-                err=True,
+            _emit_error(
+                "internal",
+                _("internal error: {error} (set CPSCORE_DEBUG=1 for details)").format(
+                    error=f"{type(e).__name__}: {e}"
+                ),
+                3,
             )
-            sys.exit(3)
+
+
+def _set_lang(ctx: click.Context, _param: Any, value: str | None) -> str:
+    global _json_errors
+    if ctx.parent is None:  # the group's option: each invocation starts from CPSCORE_LANG / zh
+        set_language(value)
+        _json_errors = False
+    elif value:
+        set_language(value)
+    return language()
+
+
+def _lang_option(f: Any) -> Any:
+    """--lang on every command (and on the group): zh by default, or CPSCORE_LANG."""
+    return click.option(
+        "--lang",
+        type=LANGS,
+        default=None,
+        is_eager=True,
+        expose_value=True,
+        callback=_set_lang,
+        help="Language of every message and output: zh (default) or en; also CPSCORE_LANG.",
+    )(f)
+
+
+def _set_format(_ctx: Any, _param: Any, value: str) -> str:
+    global _json_errors
+    _json_errors = value == "json"
+    return value
+
+
+def _format_option(choices: list[str], default: str, help: str | None = None) -> Any:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        is_eager=True,
+        callback=_set_format,
+        help=help,
+    )
 
 
 def _date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
@@ -47,7 +111,9 @@ def _date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2016-01-31") from None
+        raise click.BadParameter(
+            _("{value} is not a date like 2016-01-31").format(value=repr(value))
+        ) from None
 
 
 def _system_options(f: Any) -> Any:
@@ -77,19 +143,16 @@ def _load(sector: str | None, system_ref: str | None, as_of: dt.date | None) -> 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cpscore")
-def main() -> None:
+@_lang_option
+def main(lang: str) -> None:
     """Score plants against China's clean-production evaluation indicator systems (清洁生产评价指标体系)."""
 
 
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False))
 @_system_options
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option(
-    "--lang", type=LANGS, default=None, help="Language of labels (default: zh for Chinese systems)."
-)
+@_format_option(["text", "json"], "text")
+@_lang_option
 @click.option(
     "-o",
     "--output",
@@ -107,18 +170,22 @@ def evaluate(
     system_ref: str | None,
     as_of: dt.date | None,
     fmt: str,
-    lang: str | None,
+    lang: str,
     output: str | None,
     strict: bool,
 ) -> None:
     """Evaluate one plant workbook: class, reason, scores, gaps and blockers.
 
+    Without --sector or --system, the system the workbook's plant sheet names is used.
     Exit 0 when evaluated, 2 on a usage or input error.
     """
     from cpscore.pipeline import evaluate_workbook
 
+    if not sector and not system_ref:
+        from cpscore.read.workbook import named_system
+
+        system_ref = named_system(workbook)
     system = _load(sector, system_ref, as_of)
-    lang = lang or "zh"
     ev = evaluate_workbook(workbook, system, strict=strict)
     doc = ev.document(0, lang)
     if output:
@@ -141,24 +208,27 @@ def _write_output(ev: Any, doc: dict[str, Any], output: str, lang: str) -> None:
 
         write_scorecard(ev, 0, output, lang)
     else:
-        raise click.BadParameter("the output must end in .xlsx or .json", param_hint="-o")
+        raise click.BadParameter(_("the output must end in .xlsx or .json"), param_hint="-o")
 
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--bundled", is_flag=True, help="Validate every bundled system.")
-def validate(files: tuple[str, ...], bundled: bool) -> None:
+@_lang_option
+def validate(files: tuple[str, ...], bundled: bool, lang: str) -> None:
     """Check indicator system files: schema, weights, benchmark order, references, units, rules.
 
     Exit 0 when all are valid, 1 otherwise.
     """
     from cpscore.common.errors import SystemFileError
+    from cpscore.common.i18n import status_word
     from cpscore.system.catalog import bundled as bundled_entries
+    from cpscore.system.checks import system_warnings
     from cpscore.system.loader import load_system
 
     paths = list(files) + ([str(e.path) for e in bundled_entries()] if bundled else [])
     if not paths:
-        raise click.UsageError("name at least one system file, or --bundled")
+        raise click.UsageError(_("name at least one system file, or --bundled"))
     bad = 0
     for p in paths:
         try:
@@ -167,17 +237,20 @@ def validate(files: tuple[str, ...], bundled: bool) -> None:
             bad += 1
             click.echo(e.describe())
         else:
-            click.echo(f"{p}: valid ({s.id}, {len(s.indicators)} indicators, status {s.status})")
+            click.echo(
+                _("{path}: valid ({id}, {n} indicators, status {status})").format(
+                    path=p, id=s.id, n=len(s.indicators), status=status_word(s.status)
+                )
+            )
+            for w in system_warnings(s):
+                click.echo(_("  warning: {message}").format(message=w))
     sys.exit(1 if bad else 0)
 
 
 @main.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
+@_format_option(
+    ["table", "json", "markdown"],
+    "table",
     help="markdown: the README coverage table (with --coverage).",
 )
 @click.option(
@@ -185,7 +258,8 @@ def validate(files: tuple[str, ...], bundled: bool) -> None:
     is_flag=True,
     help="The 19 key sectors and every bundled system: status, source, what is missing.",
 )
-def systems(fmt: str, coverage: bool) -> None:
+@_lang_option
+def systems(fmt: str, coverage: bool, lang: str) -> None:
     """List the bundled indicator systems (or, with --coverage, the sector coverage)."""
     from cpscore.system.catalog import bundled
 
@@ -202,31 +276,43 @@ def systems(fmt: str, coverage: bool) -> None:
 
     table = Table()
     console = Console()
-    # On a narrow terminal the sector and method columns give way to the title.
+    # On a narrow terminal the title goes under the id (one column), so the sector and method
+    # columns stay visible and no header word is broken.
     wide = console.width >= 120
-    cols = ("id", "sector", "title", "effective", "status", "method", "indicators")
-    shown = [c for c in cols if wide or c not in ("sector", "method")]
-    for col in shown:
-        table.add_column(col, overflow="fold", no_wrap=col in ("effective", "status", "indicators"))
-    for e in entries:
-        status = e.status if e.status == "official" else f"[bold red]{e.status}[/]"
-        cells = dict(
-            zip(
-                cols,
-                (
-                    e.id,
-                    e.sector,
-                    e.title_zh,
-                    e.effective or "draft",
-                    status,
-                    e.method,
-                    str(e.indicators),
-                ),
-                strict=True,
-            )
+    heads = {"id": _("id") if wide else _("system"), "sector": _("sector")}
+    if wide:
+        heads["title"] = _("title")
+    heads |= {
+        "effective": _("effective"),
+        "status": _("status"),
+        "method": _("method"),
+        "indicators": _("indicators"),
+    }
+    for col, head in heads.items():
+        table.add_column(
+            head,
+            overflow="fold",
+            ratio={"title": 3, "id": 4, "sector": 2}.get(col),
+            no_wrap=col not in ("title", "id", "sector"),
         )
-        table.add_row(*(cells[c] for c in shown))
+    for e in entries:
+        word = status_word(e.status)
+        status = word if e.status == "official" else f"[bold red]{word}[/]"
+        title = e.title_zh if language() == "zh" else (e.title_en or e.title_zh)
+        cells = [e.id, e.sector] if wide else [f"[bold]{e.id}[/]\n{title}", e.sector]
+        if wide:
+            cells.append(title)
+        cells += [
+            e.effective or _("draft"),
+            status,
+            _(METHOD_WORDS.get(e.method, e.method)),
+            str(e.indicators),
+        ]
+        table.add_row(*cells)
     console.print(table)
+
+
+METHOD_WORDS = {"graded": N_("graded"), "composite": N_("composite")}
 
 
 def _coverage(fmt: str) -> None:
@@ -241,11 +327,22 @@ def _coverage(fmt: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Coverage of the 19 key sectors and the bundled systems")
-    for col in ("sector", "group", "system", "version", "status", "source", "missing"):
+    table = Table(title=_("Coverage of the 19 key sectors and the bundled systems"))
+    for col in (
+        _("sector"),
+        _("group"),
+        _("system"),
+        _("version"),
+        _("status"),
+        _("source"),
+        _("missing"),
+    ):
         table.add_column(col, overflow="fold")
     for r in rows():
-        status = r.status if r.status == "official" else f"[bold red]{r.status}[/]"
+        word = (
+            status_word(r.status) if r.status in ("official", "unverified", "illustrative") else "—"
+        )
+        status = word if r.status == "official" else f"[bold red]{word}[/]"
         table.add_row(
             f"{r.zh} ({r.sector})",
             r.group,
@@ -260,10 +357,8 @@ def _coverage(fmt: str) -> None:
 
 @main.command()
 @click.argument("system_ref", metavar="SYSTEM")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@_format_option(["table", "json"], "table")
+@_lang_option
 def show(system_ref: str, fmt: str, lang: str) -> None:
     """Show a system's indicator table (SYSTEM: bundled id, sector or JSON path)."""
     from cpscore.system.catalog import bundled
@@ -272,7 +367,7 @@ def show(system_ref: str, fmt: str, lang: str) -> None:
     sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
     system = _load(sector, None if sector else system_ref, None)
     if fmt == "json":
-        click.echo(json.dumps(normalised(system), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(normalised(system, lang), ensure_ascii=False, indent=2))
     else:
         render_table(system, lang)
 
@@ -280,7 +375,7 @@ def show(system_ref: str, fmt: str, lang: str) -> None:
 @main.command()
 @click.argument("system_ref", metavar="SECTOR|SYSTEM")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@_lang_option
 @click.option("--wide", is_flag=True, help="The wide form: one row per plant (for `batch`).")
 def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
     """Write the empty plant data workbook for a sector or system."""
@@ -295,7 +390,7 @@ def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
         write_wide_workbook(system, output, lang)
     else:
         write_plant_workbook(system, output, lang)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {path}").format(path=output))
 
 
 @main.command("import-table")
@@ -315,11 +410,16 @@ def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
     "--set classification=2013 (dotted keys: title.zh, source.citation).",
 )
 @click.option("--notes", is_flag=True, help="Also list every interpretation made (〃, 以下 → ≤ …).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@_format_option(["text", "json"], "text")
+@_lang_option
 def import_table_cmd(
-    table: str, output: str, sheet: str | None, settings: tuple[str, ...], notes: bool, fmt: str
+    table: str,
+    output: str,
+    sheet: str | None,
+    settings: tuple[str, ...],
+    notes: bool,
+    fmt: str,
+    lang: str,
 ) -> None:
     """Read an indicator table (.xlsx laid out as published) and write a validated system file.
 
@@ -332,7 +432,9 @@ def import_table_cmd(
     for item in settings:
         key, sep, value = item.partition("=")
         if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--set")
+            raise click.BadParameter(
+                _("{item} is not KEY=VALUE").format(item=repr(item)), param_hint="--set"
+            )
         overrides[key.strip()] = value
     result = import_table(table, overrides, sheet)
     if fmt == "json":
@@ -349,7 +451,7 @@ def import_table_cmd(
         )
     elif notes:
         for n in result.notes:
-            click.echo(f"note: {n}", err=True)
+            click.echo(_("note: {note}").format(note=n), err=True)
     if result.problems:
         err = TableImportError(table, result.problems)
         if fmt == "text":
@@ -359,7 +461,9 @@ def import_table_cmd(
     if fmt == "text":
         n = sum(len(g["indicators"]) for g in result.doc["groups"])
         click.echo(
-            f"wrote {output} ({result.doc['id']}, {n} indicators, {len(result.notes)} notes)"
+            _("wrote {path} ({id}, {n} indicators, {notes} notes)").format(
+                path=output, id=result.doc["id"], n=n, notes=len(result.notes)
+            )
         )
 
 
@@ -372,23 +476,23 @@ def import_table_cmd(
     type=click.Path(dir_okay=False),
     help="Workbook (.xlsx) to write.",
 )
-def export_table_cmd(system_ref: str, output: str) -> None:
+@_lang_option
+def export_table_cmd(system_ref: str, output: str, lang: str) -> None:
     """Write a system (bundled id, sector or JSON path) as the printed table layout (.xlsx)."""
     from cpscore.authoring.export_table import export_table, load_doc
 
     if not output.lower().endswith(".xlsx"):
-        raise click.BadParameter("the output must end in .xlsx", param_hint="-o")
+        raise click.BadParameter(_("the output must end in .xlsx"), param_hint="-o")
     export_table(load_doc(system_ref), output)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {path}").format(path=output))
 
 
 @main.command("diff")
 @click.argument("system_a", metavar="SYSTEM_A")
 @click.argument("system_b", metavar="SYSTEM_B")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
+@_format_option(["text", "json"], "text")
+@_lang_option
+def diff_cmd(system_a: str, system_b: str, fmt: str, lang: str) -> None:
     """What changed from SYSTEM_A to SYSTEM_B: indicators, weights, benchmarks, limiting flags, rules.
 
     Files need to pass the schema only (a draft whose weights do not add up yet can be compared).
@@ -434,7 +538,7 @@ def diff_cmd(system_a: str, system_b: str, fmt: str) -> None:
     default=None,
     help="Processes reading workbooks, this one included (default: all cores).",
 )
-@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@_lang_option
 @click.option(
     "--engine",
     type=click.Choice(["pandas", "dask"]),
@@ -478,13 +582,15 @@ def batch(
     if engine == "dask":
         if csv_path or jsonl_path or html_path or scorecards:
             raise click.UsageError(
-                "--engine dask writes one results table (-o); drop --csv/--json/--html/--scorecards"
+                _(
+                    "--engine dask writes one results table (-o); drop --csv/--json/--html/--scorecards"
+                )
             )
         from cpscore.batch.distributed import run_on_cluster
 
         system = _load(sector, system_ref, as_of)
         rows = run_on_cluster(list(inputs), system, output, scheduler, jobs)
-        click.echo(f"scored {rows} plants; wrote {output}", err=True)
+        click.echo(_("scored {n} plants; wrote {path}").format(n=rows, path=output), err=True)
         return
     from cpscore.batch.outputs import check_outputs, summary_line, terminal_progress, write_outputs
     from cpscore.batch.run import run_batch
@@ -497,7 +603,7 @@ def batch(
     click.echo(summary_line(sl), err=True)
     for path in (output, csv_path, jsonl_path, html_path, scorecards):
         if path:
-            click.echo(f"wrote {path}", err=True)
+            click.echo(_("wrote {path}").format(path=path), err=True)
     sys.exit(result.exit_code)
 
 

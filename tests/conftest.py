@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Messages in English for the suite (and the processes it starts), set before any fixture runs;
+# Chinese is the users' default, checked by tests/test_i18n.py and tests/test_issue12.py.
+os.environ["CPSCORE_LANG"] = "en"
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -57,3 +62,15 @@ def evaluate_rows(system, rows: dict[str, dict]):
     from cpscore.engine.evaluate import evaluate_frame
 
     return evaluate_frame(system, pd.DataFrame.from_dict(rows, orient="index"))
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Messages in English unless a test asks for a language (Chinese is the default for users;
+    tests/test_i18n.py checks it). Views still take their own ``lang``."""
+    from cpscore.common.i18n import set_language
+
+    monkeypatch.setenv("CPSCORE_LANG", "en")  # a test may have changed it
+    set_language(None)
+    yield
+    set_language(None)

@@ -240,6 +240,8 @@ def hostile(tmp_path_factory, cement) -> Path:
             str(out / "list.jsonl"),
             "--html",
             str(out / "list.html"),
+            "--lang",
+            "zh",
         ],
     )
     assert res.exit_code == 1, res.output
@@ -271,7 +273,7 @@ def test_csv_has_bom_and_neutralised_formulas(hostile):
     assert not any(is_formula_like(cell) for r in rows for cell in r)
     # cement is illustrative: every row says so, in a last column
     assert rows[0][-1] == "注意（数值非官方）"
-    assert {r[-1] for r in rows[1:]} == {"illustrative: " + load("cement").notice.zh}
+    assert {r[-1] for r in rows[1:]} == {"示例: " + load("cement").notice.zh}  # status in words
 
 
 def test_list_workbook_has_no_formulas_and_every_sheet(hostile):
@@ -280,7 +282,7 @@ def test_list_workbook_has_no_formulas_and_every_sheet(hostile):
     wb = load_workbook(hostile / "list.xlsx")
     assert wb.sheetnames == ["名单", "统计", "减排潜力", "未能评价的输入"]
     for ws in wb.worksheets:
-        assert "illustrative" in str(ws["A2"].value)  # the notice of a non-official system
+        assert "示例" in str(ws["A2"].value)  # the notice of a non-official system
         for row in ws.iter_rows():
             for c in row:
                 assert c.data_type != "f", (ws.title, c.coordinate, c.value)

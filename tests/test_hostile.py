@@ -35,8 +35,9 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _run(case: Case) -> tuple[int, str, str]:
-    args = ["evaluate", str(CORPUS / case.file), "--sector", case.sector, "--format", "json"]
+def _run(case: Case, fmt: str = "json") -> tuple[int, str, str]:
+    args = ["evaluate", str(CORPUS / case.file), "--sector", case.sector, "--format", fmt]
+    args += ["--lang", "en"]
     result = CliRunner().invoke(main, [*args, *(["--strict"] if case.strict else [])])
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit
@@ -56,6 +57,14 @@ def test_refused_with_kind_file_and_cell(case: Case):
     before = _sha(path)
     code, out, err = _run(case)
     assert _sha(path) == before, "the input was modified"
+    assert code == 2
+    # --format json: the error as JSON on stdout (issue 12), nothing on stderr.
+    error = json.loads(out)["error"]
+    assert error["kind"] == case.kind and error["file"] == str(path) and error["message"]
+    if case.cell:
+        assert error["cell"] == case.cell
+    assert err == ""
+    code, out, err = _run(case, "text")
     assert code == 2
     assert out == ""
     assert err.startswith("error: ")

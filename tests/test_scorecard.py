@@ -63,9 +63,11 @@ def test_summary_holds_the_documents_class_scores_notice_and_audit(tmp_path, adv
     assert WHEN.isoformat(timespec="seconds") in texts
     assert doc["cpscore_version"] in texts
     # Print: every page says the system is not official and names the plant.
-    for ws in wb.worksheets:
+    for k, ws in enumerate(wb.worksheets):
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        # The indicator detail (sheet 2) runs two pages across at a readable size (issue 12).
+        assert ws.page_setup.fitToWidth == (2 if k == 1 else 1)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert doc["notice"][:20] in ws.oddFooter.left.text
         assert doc["plant"]["name"] in ws.oddHeader.left.text
         assert "2025-03-01" in ws.oddHeader.right.text

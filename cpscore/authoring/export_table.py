@@ -15,6 +15,7 @@ from typing import Any
 from cpscore.authoring import table_layout as L
 from cpscore.common.atomic import atomic_path
 from cpscore.common.errors import UsageError
+from cpscore.common.i18n import Msg
 
 from .cells import parse_benchmark, render
 
@@ -161,8 +162,11 @@ def export_table(doc: dict[str, Any], target: str | Path) -> None:
     """Write the table workbook for a system document (the raw JSON of a system file)."""
     if doc.get("method") != "graded":
         raise UsageError(
-            f"export-table writes the graded (Ⅰ/Ⅱ/Ⅲ级基准值) layout; {doc.get('id')} uses the "
-            f"{doc.get('method')} method"
+            Msg(
+                "export-table writes the graded (Ⅰ/Ⅱ/Ⅲ级基准值) layout; {get} uses the {get2} method",
+                get=doc.get("id"),
+                get2=doc.get("method"),
+            )
         )
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font

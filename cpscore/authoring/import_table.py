@@ -23,6 +23,7 @@ from typing import Any
 
 from cpscore.authoring import table_layout as L
 from cpscore.common.errors import CpscoreError, InputError, Location, SystemFileError
+from cpscore.common.i18n import Msg
 from cpscore.read.values import cell_ref, parse_number
 from cpscore.system.answers import is_blank
 
@@ -94,12 +95,15 @@ def _open(path: Path) -> Any:
     from python_calamine import CalamineWorkbook
 
     if not path.is_file():
-        raise InputError("file", Location(str(path)), "no such file", "an .xlsx workbook")
+        raise InputError("file", Location(str(path)), Msg("no such file"), Msg("an .xlsx workbook"))
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own types for every unreadable file
         raise InputError(
-            "file", Location(str(path)), f"not a readable workbook ({e})", "an .xlsx workbook"
+            "file",
+            Location(str(path)),
+            Msg("not a readable workbook ({e})", e=e),
+            Msg("an .xlsx workbook"),
         ) from None
 
 
@@ -174,8 +178,8 @@ def _table_sheet(book: Any, sheet: str | None, path: Path) -> tuple[str, list[li
             raise InputError(
                 "sheet",
                 Location(str(path), name),
-                "no such sheet",
-                f"one of {', '.join(book.sheet_names)}",
+                Msg("no such sheet"),
+                Msg("one of {join}", join=", ".join(book.sheet_names)),
             )
         rows = _rows(book, name)
         hr = _find_header(rows)
@@ -184,8 +188,10 @@ def _table_sheet(book: Any, sheet: str | None, path: Path) -> tuple[str, list[li
     raise InputError(
         "header",
         Location(str(path), sheet or ""),
-        "no header row naming 二级指标",
-        "a table with the columns 一级指标, 一级指标权重, 二级指标, 单位, 二级指标权重, Ⅰ/Ⅱ/Ⅲ级基准值",
+        Msg("no header row naming 二级指标"),
+        Msg(
+            "a table with the columns 一级指标, 一级指标权重, 二级指标, 单位, 二级指标权重, Ⅰ/Ⅱ/Ⅲ级基准值"
+        ),
     )
 
 
@@ -286,11 +292,11 @@ def _resolve_dittos(
                 if k == "name":
                     continue  # reported when the indicator is read
                 if k not in prev:
-                    b.problem(r, k, v, "〃 (same as above) in the first row of the table")
+                    b.problem(r, k, v, Msg("〃 (same as above) in the first row of the table"))
                     cells[k] = None
                 else:
                     cells[k] = prev[k]
-                    b.note(r, k, v, f"〃 read as {_text(prev[k])[:40]!r}")
+                    b.note(r, k, v, Msg("〃 read as {x1}", x1=repr(_text(prev[k])[:40])))
         cells["_row"] = r
         out.append(cells)
         prev = cells
@@ -303,7 +309,9 @@ def _json_cell(b: _Builder, r: int, key: str, value: Any, want: type) -> Any:
     try:
         data = json.loads(value) if isinstance(value, str) else value
     except json.JSONDecodeError as e:
-        b.problem(r, key, value, f"not valid JSON ({e.msg} at column {e.colno})")
+        b.problem(
+            r, key, value, Msg("not valid JSON ({msg} at column {colno})", msg=e.msg, colno=e.colno)
+        )
         return None
     if not isinstance(data, want):
         b.problem(r, key, value, f"expected a JSON {want.__name__}")
@@ -320,8 +328,10 @@ def _weight(b: _Builder, r: int, key: str, value: Any) -> float | None:
         r,
         key,
         value,
-        f"{what}; a weight must be a number such as 0.15 (output-weighted weights such as "
-        "0.8/n need weight_set in the extra column)",
+        Msg(
+            "{what}; a weight must be a number such as 0.15 (output-weighted weights such as 0.8/n need weight_set in the extra column)",
+            what=what,
+        ),
     )
     return None
 
@@ -339,7 +349,7 @@ def _yes(b: _Builder, r: int, key: str, value: Any) -> bool:
     if t in L.YES:
         return True
     if t not in L.NO:
-        b.problem(r, key, value, "expected yes or no")
+        b.problem(r, key, value, Msg("expected yes or no"))
     return False
 
 
@@ -353,7 +363,7 @@ def _level_cells(b: _Builder, row: dict[str, Any]) -> dict[str, Any]:
             m = _SAME_LEVEL.match(normalise_text(v))
             if m and m.group(1) in out and m.group(1) != lv:
                 out[lv] = out[m.group(1)]
-                b.note(r, f"level:{lv}", v, f"read as the level {m.group(1)} cell")
+                b.note(r, f"level:{lv}", v, Msg("read as the level {group} cell", group=m.group(1)))
     return out
 
 
@@ -363,7 +373,7 @@ def _indicator(
     r = row["_row"]
     raw_name = _text(row.get("name"))
     if raw_name in DITTO_MARKS or not raw_name:
-        b.problem(r, "name", raw_name, "an indicator needs its own name")
+        b.problem(r, "name", raw_name, Msg("an indicator needs its own name"))
         return None
     name = raw_name
     limiting = False
@@ -395,7 +405,9 @@ def _indicator(
     kind_text = _text(row.get("kind"))
     kind = L.KINDS.get(kind_text.lower()) if kind_text else None
     if kind_text and not kind:
-        b.problem(r, "kind", kind_text, "kind must be quantitative (定量) or qualitative (定性)")
+        b.problem(
+            r, "kind", kind_text, Msg("kind must be quantitative (定量) or qualitative (定性)")
+        )
         return None
     readings = {
         lv: parse_benchmark(v, unit, name, b.variables)
@@ -412,7 +424,10 @@ def _indicator(
                     r,
                     f"level:{lv}",
                     cells[lv],
-                    f"{readings[lv].problem} (if the row is qualitative, say so in the kind column)",
+                    Msg(
+                        "{problem} (if the row is qualitative, say so in the kind column)",
+                        problem=readings[lv].problem,
+                    ),
                 )
             if suspicious:
                 return None
@@ -423,8 +438,10 @@ def _indicator(
                         r,
                         f"level:{lv}",
                         cells[lv],
-                        f"{x.problem} (the other levels of this row are numeric benchmarks; "
-                        "if the row is qualitative, say so in the kind column)",
+                        Msg(
+                            "{problem} (the other levels of this row are numeric benchmarks; if the row is qualitative, say so in the kind column)",
+                            problem=x.problem,
+                        ),
                     )
             return None
     ind["kind"] = kind
@@ -492,7 +509,7 @@ def _variant_strings(b: _Builder, r: int, ind: dict[str, Any], unit: str, name: 
             if isinstance(cell, str):
                 x = parse_benchmark(cell, unit, name, b.variables)
                 if not x.ok or x.empty:
-                    b.problem(r, "variants", cell, x.problem or "an empty variant benchmark")
+                    b.problem(r, "variants", cell, x.problem or Msg("an empty variant benchmark"))
                     continue
                 bench = dict(x.benchmark or {})
                 if cell.strip() != render(bench):
@@ -506,7 +523,7 @@ def _direction(b: _Builder, row: dict[str, Any], benchmarks: dict[str, Any]) -> 
     if text:
         d = L.DIRECTIONS.get(text.lower())
         if not d:
-            b.problem(r, "direction", text, "direction must be lower, higher or range")
+            b.problem(r, "direction", text, Msg("direction must be lower, higher or range"))
         return d or ""
     ops = {x["op"] for x in benchmarks.values() if "op" in x}
     if not ops:
@@ -516,8 +533,9 @@ def _direction(b: _Builder, row: dict[str, Any], benchmarks: dict[str, Any]) -> 
             r,
             "name",
             row.get("name"),
-            "a quantitative indicator without benchmarks needs its direction (lower or higher) "
-            "in the direction column",
+            Msg(
+                "a quantitative indicator without benchmarks needs its direction (lower or higher) in the direction column"
+            ),
         )
         return ""
     if ops <= {"<", "<="}:
@@ -528,8 +546,9 @@ def _direction(b: _Builder, row: dict[str, Any], benchmarks: dict[str, Any]) -> 
         r,
         "name",
         row.get("name"),
-        "the comparators of this row point both ways (≤ and ≥); state the direction in the "
-        "direction column",
+        Msg(
+            "the comparators of this row point both ways (≤ and ≥); state the direction in the direction column"
+        ),
     )
     return ""
 
@@ -560,7 +579,9 @@ def _groups(b: _Builder, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             g["_weight_cell"] = row.get("group_weight")
             groups.append(g)
         elif not groups:
-            b.problem(r, "group", row.get("group"), "the first row needs its 一级指标 (group) name")
+            b.problem(
+                r, "group", row.get("group"), Msg("the first row needs its 一级指标 (group) name")
+            )
             continue
         else:
             g = groups[-1]
@@ -570,8 +591,11 @@ def _groups(b: _Builder, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     r,
                     "group_weight",
                     w,
-                    f"differs from the weight of group {g['zh']!r} above "
-                    f"({_text(g['_weight_cell'])}); start a new group by naming it",
+                    Msg(
+                        "differs from the weight of group {x1} above ({x3}); start a new group by naming it",
+                        x1=repr(g["zh"]),
+                        x3=_text(g["_weight_cell"]),
+                    ),
                 )
         gi = len(groups) - 1
         ii = len(g["indicators"])

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from cpscore.common.errors import UsageError
+from cpscore.common.i18n import Msg
 from cpscore.engine.evaluate import score_frame
 from cpscore.system.model import System
 
@@ -37,7 +38,7 @@ def _with_index(frame: Any) -> Any:
     for col in ID_COLUMNS:
         if col in frame.columns:
             return frame.set_index(col, sorted=False)
-    raise UsageError(f"the input needs a plant id column ({' / '.join(ID_COLUMNS)})")
+    raise UsageError(Msg("the input needs a plant id column ({join})", join=" / ".join(ID_COLUMNS)))
 
 
 def read_table(paths: list[str]) -> Any:
@@ -52,7 +53,9 @@ def read_table(paths: list[str]) -> Any:
             paths, dtype=str, encoding="utf-8-sig", keep_default_na=False, na_values=[""]
         )
     else:
-        raise UsageError(f"--engine dask reads parquet or CSV files, got {sorted(kinds)}")
+        raise UsageError(
+            Msg("--engine dask reads parquet or CSV files, got {x1}", x1=sorted(kinds))
+        )
     return _with_index(frame)
 
 
@@ -79,7 +82,7 @@ def run(paths: list[str], system: System, output: str, scheduler: str | None = N
             str(out), single_file=True, encoding="utf-8-sig", compute=True, scheduler=scheduler
         )
     else:
-        raise UsageError("the Dask output must be a .parquet folder or a .csv file")
+        raise UsageError(Msg("the Dask output must be a .parquet folder or a .csv file"))
     return int(results.shape[0].compute(scheduler=scheduler))
 
 
@@ -95,11 +98,11 @@ def run_on_cluster(
         from distributed import Client, LocalCluster
     except ImportError:
         raise UsageError(
-            "--engine dask needs the dask extra: pip install 'cpscore[dask]'"
+            Msg("--engine dask needs the dask extra: pip install 'cpscore[dask]'")
         ) from None
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
-        raise UsageError(f"no such input: {', '.join(missing)}")
+        raise UsageError(Msg("no such input: {join}", join=", ".join(missing)))
     if address:
         with Client(address):
             return run(paths, system, output)

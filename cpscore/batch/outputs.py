@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cpscore.common.errors import UsageError
+from cpscore.common.i18n import N_, Msg, gettext_in, join
 from cpscore.engine.batch_result import BatchResult
 
 from .run import Progress
@@ -38,14 +39,17 @@ def check_outputs(
     ):
         if path and not path.lower().endswith(ext):
             want = ext if isinstance(ext, str) else " or ".join(ext)
-            raise UsageError(f"{opt} {path}: the file name must end in {want}")
+            raise UsageError(
+                Msg("{opt} {path}: the file name must end in {want}", opt=opt, path=path, want=want)
+            )
     if scorecards:
         try:
             import cpscore.views.scorecard  # noqa: F401
         except ImportError:
             raise UsageError(
-                "--scorecards needs the Excel scorecard writer (cpscore.views.scorecard), "
-                "which this build does not have"
+                Msg(
+                    "--scorecards needs the Excel scorecard writer (cpscore.views.scorecard), which this build does not have"
+                )
             ) from None
 
 
@@ -107,7 +111,7 @@ def write_outputs(
 
 
 @contextlib.contextmanager
-def terminal_progress(label: str = "reading") -> Iterator[Progress | None]:
+def terminal_progress(label: str = N_("reading")) -> Iterator[Progress | None]:
     """A rich progress bar (count, ETA) on a terminal's stderr; nothing when it is not one."""
     if not sys.stderr.isatty():
         yield None
@@ -123,7 +127,7 @@ def terminal_progress(label: str = "reading") -> Iterator[Progress | None]:
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(label, total=None)
+        task = bar.add_task(gettext_in(label), total=None)
 
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
@@ -132,11 +136,23 @@ def terminal_progress(label: str = "reading") -> Iterator[Progress | None]:
 
 
 def summary_line(sl: SectorList) -> str:
-    r = sl.result
+    r, lang = sl.result, sl.lang
     share = f"{sl.advanced_share * 100:.1f}%" if sl.advanced_share is not None else "-"
-    counts = ", ".join(f"{c.id} {c.count}" for c in sl.classes)
-    return (
-        f"{r.inputs} input plants from {len(r.files)} files: {r.evaluated} evaluated, "
-        f"{len(r.rejections)} rejected. Classes: {counts}. "
-        f"{sl.advanced_level} or better: {share} (plan target ≥ {sl.target * 100:.0f}%)."
+    counts = join((f"{c.label} {c.count}" for c in sl.classes), lang)
+    adv = sl.system.class_by_id(sl.advanced_level).name.get(lang)
+    return gettext_in(
+        N_(
+            "{inputs} input plants from {files} files: {evaluated} evaluated, {rejected} "
+            "rejected. Classes: {counts}. {advanced} or better: {share} (plan target ≥ {target}%)."
+        ),
+        lang,
+    ).format(
+        inputs=r.inputs,
+        files=len(r.files),
+        evaluated=r.evaluated,
+        rejected=len(r.rejections),
+        counts=counts,
+        advanced=adv,
+        share=share,
+        target=f"{sl.target * 100:.0f}",
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cpscore.common.errors import Finding, InputError, Location, UsageError, WorkbookErrors
+from cpscore.common.i18n import Msg
 from cpscore.engine.batch_result import BatchResult, Rejection
 from cpscore.read.plant_rows import WideBlock
 from cpscore.read.workbook import PlantRecord
@@ -91,7 +92,9 @@ def read_input(
     path = Path(path)
     try:
         if not path.is_file():
-            raise InputError("no_file", Location(str(path)), "no such file", "a workbook (.xlsx)")
+            raise InputError(
+                "no_file", Location(str(path)), Msg("no such file"), "a workbook (.xlsx)"
+            )
         opened = open_workbook(path, meanwhile)
         sheets = opened.sheets
         if has_indicator_sheet(sheets):
@@ -104,9 +107,12 @@ def read_input(
             raise InputError(
                 "missing_sheet",
                 Location(str(path)),
-                f"sheets {list(sheets)} with neither an indicator sheet nor a wide table",
-                "a plant workbook (sheet 指标数据 / Indicators) or a wide workbook "
-                "(a header row with 企业编号/id and indicator columns; cpscore template S --wide)",
+                Msg(
+                    "sheets {x1} with neither an indicator sheet nor a wide table", x1=list(sheets)
+                ),
+                Msg(
+                    "a plant workbook (sheet 指标数据 / Indicators) or a wide workbook (a header row with 企业编号/id and indicator columns; cpscore template S --wide)"
+                ),
             )
         block, rows = read_wide_sheets(path, sheets, system, header, opened.inspection.sheets)
         return FileResult(
@@ -143,7 +149,7 @@ def _internal(path: Path, message: str) -> Rejection:
         "internal",
         Location(str(path)),
         message,
-        "a readable workbook (this is a cpscore defect; please report it with the file)",
+        Msg("a readable workbook (this is a cpscore defect; please report it with the file)"),
     )
     return _rejection(path, [error])
 
@@ -298,7 +304,9 @@ def _flag_duplicates(records: list[PlantRecord | WideBlock]) -> None:
             return None
         return Finding(
             "duplicate_id",
-            f"plant id {pid!r} also in {earlier}; both are listed",
+            Msg(
+                "plant id {pid} also in {earlier}; both are listed", pid=repr(pid), earlier=earlier
+            ),
             location=Location(file),
         )
 
@@ -325,7 +333,7 @@ def run_batch(
     """Read, score and class every input plant; rejections listed, never raised."""
     paths = expand_inputs(inputs)
     if not paths:
-        raise UsageError("no input workbooks: name .xlsx files or folders that contain some")
+        raise UsageError(Msg("no input workbooks: name .xlsx files or folders that contain some"))
     files = read_inputs(paths, system, jobs, progress)
     records = [rec for f in files for rec in f.records]
     rejections = [rej for f in files for rej in f.rejections]

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import N_, gettext_in
+
 ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ"}
 
 
 def level_label(level_id: str, lang: str) -> str:
-    return f"{ROMAN.get(level_id, level_id)}级" if lang == "zh" else f"level {level_id}"
+    # Chinese writes levels with the Roman numeral characters (Ⅱ级), English with letters.
+    shown = ROMAN.get(level_id, level_id) if lang == "zh" else level_id
+    return gettext_in(N_("level {level}"), lang).format(level=shown)
 
 
 def number_text(v: Any) -> str:

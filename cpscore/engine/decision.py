@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from cpscore.common.errors import UnclassifiedPlantError
+from cpscore.common.i18n import Msg
 from cpscore.system import conditions
 from cpscore.system.model import System
 from cpscore.system.rules import compiled
@@ -79,8 +80,12 @@ def decide(
         if d is None:
             facts = {k: _plain(frame.iat[i, c]) for c, k in enumerate(names)}
             raise UnclassifiedPlantError(
-                f"{system.path}: no classification rule matches plant {labels[i]!r} "
-                f"({_short(facts, names)}); the system file is incomplete"
+                Msg(
+                    "{path}: no classification rule matches plant {x2} ({x4}); the system file is incomplete",
+                    path=system.path,
+                    x2=repr(labels[i]),
+                    x4=_short(facts, names),
+                )
             )
         decisions.append(d)
     return decisions

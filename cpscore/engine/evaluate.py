@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from cpscore.common.errors import Finding, InputError, Location
+from cpscore.common.i18n import Msg
 from cpscore.engine.inputs import prepare
 from cpscore.system.model import System
 
@@ -88,7 +89,7 @@ def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
                 InputError(
                     "missing_value",
                     Location(file),
-                    f"no value for the plant fact {f.name.zh} ({f.id})",
+                    Msg("no value for the plant fact {name} ({id})", name=f.name, id=f.id),
                     "a value (--strict)",
                 )
             )
@@ -100,8 +101,8 @@ def missing_value_errors(ev: Evaluation, i: int) -> list[InputError]:
             InputError(
                 "missing_value",
                 Location(file, sheet, cell),
-                f"no value for {ind.id} ({ind.name.zh})",
-                "a value, or n/a where the indicator does not apply to the plant (--strict)",
+                Msg("no value for {id} ({name})", id=ind.id, name=ind.name),
+                Msg("a value, or n/a where the indicator does not apply to the plant (--strict)"),
             )
         )
     return errors

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cpscore.common.i18n import N_, gettext_in, join, yes_no
 from cpscore.common.words import level_label
 from cpscore.system import conditions
 from cpscore.system.model import Condition, System
@@ -20,9 +21,9 @@ if TYPE_CHECKING:
     from .evaluation import Evaluation
 
 
-def _fmt(v: Any) -> str:
+def _fmt(v: Any, lang: str = "") -> str:
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return yes_no(v, lang or None)
     if isinstance(v, float):
         return f"{v:.2f}".rstrip("0").rstrip(".")
     return str(v)
@@ -56,34 +57,36 @@ def describe_atom(
     value = facts.get(name)
     sym = _OPS[op] if holds else _NEGATED[op]
     label = context.get("labels", {}).get(name, name)
-    return f"{label} = {_fmt(value)} {sym} {_fmt(operand)}"
+    return f"{label} = {_fmt(value, lang)} {sym} {_fmt(operand, lang)}"
+
+
+_GROUP_NOUN = {
+    "limiting": N_("limiting indicators"),
+    "non_limiting": N_("non-limiting indicators"),
+    "all": N_("indicators"),
+}
 
 
 def _group_words(prefix: str, lv: str, ok: bool, count: int, failing: list[str], lang: str) -> str:
     lvl = level_label(lv, lang)
-    if lang == "zh":
-        noun = {"limiting": "限定性指标", "non_limiting": "非限定性指标", "all": "指标"}[prefix]
-        if ok:
-            return f"{count}项{noun}均达到{lvl}" if count else f"无适用的{noun}"
-        return f"{noun}未达到{lvl}：{'、'.join(failing)}"
-    noun = {"limiting": "limiting", "non_limiting": "non-limiting", "all": ""}[prefix]
-    noun = f"{noun} indicators".strip()
+    noun = gettext_in(_GROUP_NOUN[prefix], lang)
     if ok:
-        return f"all {count} {noun} meet {lvl}" if count else f"no {noun} apply"
-    return f"{noun} below {lvl}: {', '.join(failing)}"
+        msg = N_("all {count} {noun} meet {level}") if count else N_("no {noun} apply")
+        return gettext_in(msg, lang).format(count=count, noun=noun, level=lvl)
+    return gettext_in(N_("{noun} below {level}: {names}"), lang).format(
+        noun=noun, level=lvl, names=join(failing, lang)
+    )
 
 
 def describe(cond: Condition, facts: dict[str, Any], context: dict[str, Any], lang: str) -> str:
     """A satisfied condition in words; for $or only the branches that hold are named."""
     key, arg = conditions.split(cond)
-    joiner = " 且 " if lang == "zh" else " and "
+    joiner = gettext_in(N_(" and "), lang)
     if key == "$and":
         return joiner.join(describe(c, facts, context, lang) for c in arg)
     if key == "$or":
         held = [c for c in arg if holds(c, facts)] or list(arg)
-        return (" 或 " if lang == "zh" else " or ").join(
-            describe(c, facts, context, lang) for c in held
-        )
+        return gettext_in(N_(" or "), lang).join(describe(c, facts, context, lang) for c in held)
     ((op, name, operand),) = conditions.atoms(cond)
     return describe_atom(op, name, operand, facts, context, lang)
 
@@ -129,14 +132,18 @@ def reason(ev: Evaluation, i: int, lang: str) -> str:
     ctx = explanation_context(ev, i, lang)
     rule = sys.classification[d.rule] if d.rule is not None else None
     head = class_name(sys, rule.klass if rule else d.klass, lang)
-    text = f"{head}: {describe(rule.when, ev.facts(i), ctx, lang)}" if rule else head
+    text = (
+        gettext_in(N_("{head}: {why}"), lang).format(
+            head=head, why=describe(rule.when, ev.facts(i), ctx, lang)
+        )
+        if rule
+        else head
+    )
     for vi in d.vetoes:
         veto = sys.vetoes[vi]
         if sys.class_rank(veto.max_class) >= sys.class_rank(d.klass):
             cap = class_name(sys, veto.max_class, lang)
-            text += (
-                f"；否决项：{veto.name.get(lang)}，最高{cap}"
-                if lang == "zh"
-                else f"; veto: {veto.name.get(lang)}, at most {cap}"
+            text += gettext_in(N_("; veto: {name}, at most {cap}"), lang).format(
+                name=veto.name.get(lang), cap=cap
             )
     return text

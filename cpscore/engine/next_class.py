@@ -24,6 +24,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cpscore.common.i18n import N_, gettext_in
 from cpscore.engine import explain
 from cpscore.system import conditions
 
@@ -268,7 +269,7 @@ def path_to_next_class(ev: Evaluation, i: int, lang: str = "zh") -> NextClassPat
         veto = sys.vetoes[vi]
         if sys.class_rank(veto.max_class) > rank - 1:
             path.status = "unreachable"
-            path.reasons.append(_t(lang, "veto").format(veto.name.get(lang)))
+            path.reasons.append(_t(lang, "veto").format(name=veto.name.get(lang)))
     thresholds = score_thresholds(sys)
     best: NextClassPath | None = None
     for rule in (r for r in sys.classification if r.klass == nxt):
@@ -298,7 +299,7 @@ def _path_for_rule(
     path = NextClassPath(status="path", current=ev.decisions[i].klass, target_class=nxt)
     for text in rule.blocked:
         path.status = "unreachable"
-        path.reasons.append(_t(lang, "blocked").format(text))
+        path.reasons.append(_t(lang, "blocked").format(condition=text))
     names = list(rule.scores)
     score_level = [level_ids.index(s.removeprefix("Y_")) for s in names]
     now = {s: float(sc.scores[s][i]) for s in names}
@@ -336,7 +337,7 @@ def _path_for_rule(
         if floor is not None and not options:
             path.status = "unreachable"
             path.reasons.append(
-                _t(lang, "no_benchmark").format(ind.name.get(lang), level_ids[floor])
+                _t(lang, "no_benchmark").format(name=ind.name.get(lang), level=level_ids[floor])
             )
             continue
         items.append(Item(tuple(options), forced=floor is not None))
@@ -412,24 +413,16 @@ def _cost(
 
 
 _TEXT = {
-    "zh": {
-        "composite": "综合指数法（P 值）体系暂不计算升级路径。",
-        "veto": "否决项“{}”限制了评价等级，仅靠改进指标无法升级。",
-        "no_rule": "体系中没有上一级的评定规则。",
-        "blocked": "评定条件“{}”不取决于指标值，改进指标无法满足。",
-        "no_benchmark": "“{}”在{}级没有基准值，无法达到。",
-        "score": "即使所有指标都改进到相应级别，综合评价指数仍达不到门槛。",
-    },
-    "en": {
-        "composite": "The path to the next class is not computed for composite (P) systems.",
-        "veto": "The veto '{}' caps the class: improving indicators alone cannot lift it.",
-        "no_rule": "The system has no rule for the next class.",
-        "blocked": "The condition '{}' does not depend on indicator values: improvements cannot meet it.",
-        "no_benchmark": "'{}' has no benchmark at level {}: it cannot be reached.",
-        "score": "Even with every indicator improved, the index cannot reach the threshold.",
-    },
+    "composite": N_("The path to the next class is not computed for composite (P) systems."),
+    "veto": N_("The veto '{name}' caps the class: improving indicators alone cannot lift it."),
+    "no_rule": N_("The system has no rule for the next class."),
+    "blocked": N_(
+        "The condition '{condition}' does not depend on indicator values: improvements cannot meet it."
+    ),
+    "no_benchmark": N_("'{name}' has no benchmark at level {level}: it cannot be reached."),
+    "score": N_("Even with every indicator improved, the index cannot reach the threshold."),
 }
 
 
 def _t(lang: str, key: str) -> str:
-    return _TEXT["en" if lang == "en" else "zh"][key]
+    return gettext_in(_TEXT[key], lang)

@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cpscore.common.i18n import N_, gettext_in, join, status_word
 from cpscore.common.version import __version__
 from cpscore.engine import explain
 from cpscore.system import conditions
 from cpscore.system.model import System
+from cpscore.system.reach import unreachable
+from cpscore.system.wording import condition_words
 
-from .explain import explanation_context, reason
+from .explain import explanation_context, holds, reason
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -50,6 +53,7 @@ def system_block(system: System, lang: str) -> dict[str, Any]:
         "effective": system.effective,
         "method": system.method,
         "status": system.status,
+        "status_label": status_word(system.status, lang),
         "official": system.official,
         "notice": system.notice.get(lang) if system.notice and not system.official else None,
         "source": {
@@ -120,6 +124,17 @@ def _benchmarks(ev: Evaluation, i: int, j: int) -> dict[str, Any]:
     return out
 
 
+def _basis(ev: Evaluation, i: int, ind: Any, lang: str) -> str | None:
+    """The plant facts whose benchmarks applied ("水泥粉磨站"), when a variant applied."""
+    if not ind.variants:
+        return None
+    facts = ev.facts(i)
+    for v in ind.variants:  # the first matching variant wins, as in scoring
+        if holds(v.when, facts):
+            return condition_words(ev.system, v.when, lang)
+    return None
+
+
 def indicator_rows(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
     sys, sc, inp = ev.system, ev.scores, ev.inputs
     status = sc.status[i]
@@ -154,6 +169,7 @@ def indicator_rows(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
             "limiting": ind.limiting,
             "weight": {"nominal": _num(sc.weight[i, j]), "effective": _num(sc.effective[i, j])},
             "benchmarks": _benchmarks(ev, i, j),
+            "benchmark_basis": _basis(ev, i, ind, lang),
         }
         if sys.method == "graded":
             row["contributions"] = {
@@ -267,6 +283,10 @@ def ranked_gaps(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
         if not applicable[j] or sc.meets[i, j, li]:
             continue
         points = float(sc.effective[i, j] * 100.0)
+        goal = target(ev, i, j, li)
+        if goal is None:
+            continue  # no benchmark to reach: an index cap (see "unreachable"), not an improvement
+        value = ev.inputs.values[i, j]
         entry = {
             "id": ind.id,
             "name": ind.name.get(lang),
@@ -274,11 +294,48 @@ def ranked_gaps(ev: Evaluation, i: int, lang: str) -> list[dict[str, Any]]:
             "level": sys.levels[li].id,
             "points": _num(points),
             "missing": not bool(ev.inputs.given[i, j]),
-            "target": target(ev, i, j, li),
+            "target": goal,
+            "unit": ind.unit,
+            "value": _num(value) if ind.quantitative and math.isfinite(value) else None,
         }
         out.append(entry)
     out.sort(key=lambda e: (not e["limiting"], -(e["points"] or 0.0), e["id"]))
     return out
+
+
+def unreachable_notes(ev: Evaluation, i: int, lang: str) -> list[str]:
+    """Why plant i's index falls short of a class's threshold that it can never fully reach.
+
+    An indicator with weight but no benchmark caps the index (cpscore.system.reach): said for
+    every plant whose index is below a threshold the cap touches.
+    """
+    sys = ev.system
+    thresholds = score_thresholds(sys)
+    notes = []
+    for u in unreachable(sys):
+        name = f"Y_{u.level}"
+        score = float(ev.scores.scores[name][i])
+        for klass, need in thresholds.get(name, {}).items():
+            if u.highest < need and score < need:
+                notes.append(
+                    gettext_in(
+                        N_(
+                            "{score_name} = {score} is below {need} ({klass}): {names} "
+                            "({lost} points of the index) have no benchmark, so without the "
+                            "bonus group {score_name} can reach at most {highest}"
+                        ),
+                        lang,
+                    ).format(
+                        score_name=name,
+                        score=f"{score:.4g}",
+                        need=f"{need:g}",
+                        klass=sys.class_by_id(klass).name.get(lang),
+                        names=join((ind.name.get(lang) for ind in u.indicators), lang),
+                        lost=f"{u.lost:g}",
+                        highest=f"{u.highest:g}",
+                    )
+                )
+    return notes
 
 
 def build_document(ev: Evaluation, i: int, lang: str = "zh") -> dict[str, Any]:
@@ -313,6 +370,7 @@ def build_document(ev: Evaluation, i: int, lang: str = "zh") -> dict[str, Any]:
         "blockers": blockers(ev, i, lang),
         "gaps": ranked_gaps(ev, i, lang),
         "warnings": [f.as_dict() for f in (ev.findings[i] if ev.findings else [])],
+        "unreachable": unreachable_notes(ev, i, lang),
     }
     if not sys.official and sys.notice:
         doc["notice"] = sys.notice.get(lang)

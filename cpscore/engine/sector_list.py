@@ -9,15 +9,18 @@ plant id. "Advanced or better" is the plan's 清洁生产先进企业 (see :mod:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cpscore.common.i18n import N_, gettext_in, join, yes_no
 from cpscore.system import units
 from cpscore.system.model import System
 from cpscore.system.plan import ADVANCED_SHARE_TARGET, PlanTarget, target_for
+from cpscore.system.wording import level_label
 
 from .batch_result import BatchResult
 from .evaluation import Evaluation
@@ -25,22 +28,29 @@ from .reduction import SectorTotal, advanced_level_index, advanced_rank, potenti
 from .result import blocking_matrix
 
 LABELS = {
-    "rank": ("名次", "rank"),
-    "id": ("企业编号", "plant id"),
-    "name": ("企业名称", "plant name"),
-    "period": ("评价期", "period"),
-    "class": ("等级", "class"),
-    "class_id": ("等级代码", "class id"),
-    "blocking": ("阻碍上一等级的限定性指标", "limiting indicators blocking the next class"),
-    "source": ("来源", "source"),
-    "warnings": ("提示数", "warnings"),
-    "notice": ("注意（数值非官方）", "notice (numbers not official)"),
+    "rank": N_("rank"),
+    "id": N_("plant id"),
+    "name": N_("plant name"),
+    "period": N_("period"),
+    "class": N_("class"),
+    "class_id": N_("class id"),
+    "blocking": N_("limiting indicators blocking the next class"),
+    "source": N_("source"),
+    "warnings": N_("warnings"),
+    "notice": N_("notice (numbers not official)"),
 }
 
 
 def label(key: str, lang: str) -> str:
-    zh, en = LABELS[key]
-    return zh if lang == "zh" else en
+    return gettext_in(LABELS[key], lang)
+
+
+def clean_number(v: float) -> float:
+    """A computed number without binary noise (0.244999999999997 -> 0.245): 12 significant
+    digits, more than any published benchmark or weight carries."""
+    if not math.isfinite(v):
+        return v
+    return float(f"{v:.12g}")
 
 
 def rank_score(ev: Evaluation) -> np.ndarray:
@@ -53,10 +63,56 @@ def rank_score(ev: Evaluation) -> np.ndarray:
     return table[np.arange(ev.n), np.minimum(ev.class_ranks, L - 1)]
 
 
+RANKING_RULE = N_(
+    "Ranking: by class; within a class by that class's index, then by the index of each higher "
+    "level in turn, then by plant id. Plants equal in class and in every one of these indices "
+    "share a rank (1, 2, 2, 4)."
+)
+
+
+def rank_keys(ev: Evaluation) -> np.ndarray:
+    """Per plant, the indices that order it within its class, most significant first.
+
+    Graded: the class's own index, then each higher level's (class Ⅲ: Y_III, Y_II, Y_I); a
+    lagging plant is ordered like class Ⅲ. Composite: P. Columns a class does not use are 0.
+    """
+    sys = ev.system
+    if sys.method == "composite":
+        return np.asarray(ev.scores.scores["P"], dtype=float).reshape(-1, 1)
+    L = len(sys.levels)
+    table = np.column_stack([ev.scores.scores[f"Y_{lv.id}"] for lv in sys.levels]).astype(float)
+    own = np.minimum(ev.class_ranks, L - 1)
+    keys = np.zeros((ev.n, L))
+    for k in range(L):  # key k: the index k levels above the class's own (0 when none)
+        lv = own - k
+        valid = lv >= 0
+        keys[valid, k] = table[np.flatnonzero(valid), lv[valid]]
+    return keys
+
+
 def ranking(ev: Evaluation) -> list[int]:
-    """Plant indices, best first: class, then index (highest first), then plant id."""
+    """Plant indices, best first: class, then the class's index and each higher level's index
+    (highest first), then plant id."""
     ids = pd.factorize(np.array([str(x) for x in ev.meta.column("id")], object), sort=True)[0]
-    return np.lexsort((np.arange(ev.n), ids, -rank_score(ev), ev.class_ranks)).tolist()
+    keys = rank_keys(ev)
+    columns = [-keys[:, k] for k in range(keys.shape[1] - 1, -1, -1)]
+    return np.lexsort((np.arange(ev.n), ids, *columns, ev.class_ranks)).tolist()
+
+
+def shared_ranks(ev: Evaluation, order: list[int]) -> list[int]:
+    """Competition ranks along ``order``: plants equal in class and every rank key share one."""
+    keys = rank_keys(ev)
+    ranks: list[int] = []
+    for pos, i in enumerate(order):
+        if (
+            pos
+            and ev.class_ranks[i] == ev.class_ranks[order[pos - 1]]
+            and np.array_equal(keys[i], keys[order[pos - 1]])
+        ):
+            ranks.append(ranks[-1])
+        else:
+            ranks.append(pos + 1)
+    return ranks
 
 
 def key_indicators(system: System) -> list[int]:
@@ -98,7 +154,8 @@ class SectorList:
     date: str
     columns: list[str] = field(default_factory=list)
     table: list[list[Any]] = field(default_factory=list)  # one list per column, in list order
-    rank_of: dict[int, int] = field(default_factory=dict)  # plant index -> 1-based rank
+    rank_of: dict[int, int] = field(default_factory=dict)  # plant index -> 1-based rank (shared)
+    position_of: dict[int, int] = field(default_factory=dict)  # plant index -> row in the list
     classes: list[ClassCount] = field(default_factory=list)
     advanced: int = 0
     indicators: list[IndicatorShare] = field(default_factory=list)
@@ -135,6 +192,21 @@ class SectorList:
     def advanced_level(self) -> str:
         return self.system.levels[advanced_level_index(self.system)].id
 
+    def periods(self) -> list[str]:
+        """The evaluation periods of the listed plants (the run date is not the period)."""
+        if not self.table:
+            return []
+        return sorted({str(p) for p in self.table[3] if p not in (None, "")})
+
+    def period_text(self) -> str:
+        """评价期 2025 (several periods are listed; the run date is not the period)."""
+        periods = self.periods()
+        if not periods:
+            return gettext_in(N_("evaluation period not given"), self.lang)
+        return gettext_in(N_("evaluation period {period}"), self.lang).format(
+            period=join(periods, self.lang)
+        )
+
     def notice(self) -> str | None:
         s = self.system
         return s.notice.get(self.lang) if s.notice and not s.official else None
@@ -148,7 +220,8 @@ def build(result: BatchResult, lang: str = "zh", date: dt.date | None = None) ->
     if ev is None:
         out.classes = [ClassCount(c.id, c.name.get(lang), 0, 0.0) for c in result.system.classes]
         return out
-    out.rank_of = {i: r for r, i in enumerate(order, start=1)}
+    out.rank_of = dict(zip(order, shared_ranks(ev, order), strict=True))
+    out.position_of = {i: p for p, i in enumerate(order)}
     _list_rows(out, ev)
     _class_counts(out, ev)
     out.indicators = indicator_shares(ev, lang)
@@ -196,29 +269,36 @@ def _list_rows(out: SectorList, ev: Evaluation) -> None:
     ranks = ev.class_ranks[order]
     blocked = blocking_matrix(ev)[order]
     given, na = ev.inputs.given[order], ev.inputs.not_applicable[order]
-    level_ids = np.array([lv.id for lv in levels] + ["none"], dtype=object)
     values: list[list[Any]] = []
+    # A qualitative answer in words: 是/否 for a yes/no indicator, Ⅱ级 / 未达到 for a level.
+    words = np.array([level_label(lv.id, lang) for lv in levels] + [gettext_in(N_("none"), lang)])
+    yes_no_words = np.array([yes_no(True, lang)] * len(levels) + [yes_no(False, lang)])
+    na_word, missing_word = gettext_in(N_("n/a"), lang), gettext_in(N_("missing"), lang)
     for j in key_indicators(sys):  # the value, or the status as in scores.status
-        col = np.where(na[:, j], "n/a", "missing").astype(object)
+        col = np.where(na[:, j], na_word, missing_word).astype(object)
         ok = given[:, j] & ~na[:, j]
         if inds[j].quantitative:
-            col[ok] = ev.inputs.values[order[ok], j].tolist()
+            col[ok] = [clean_number(v) for v in ev.inputs.values[order[ok], j].tolist()]
         else:
-            col[ok] = level_ids[np.minimum(ev.scores.level[order[ok], j], len(levels))]
+            shown = yes_no_words if inds[j].answer == "yes_no" else words
+            col[ok] = shown[np.minimum(ev.scores.level[order[ok], j], len(levels))]
         values.append(col.tolist())
     sources = [
         str("" if f is None else f) + (f" #{r}" if r else "")
         for f, r in zip(meta["file"], meta["row"], strict=True)
     ]
     out.table = [
-        list(range(1, len(order) + 1)),
+        [out.rank_of[i] for i in picks],
         meta["id"],
         meta["name"],
         meta["period"],
         [sys.classes[k].name.get(lang) for k in ranks.tolist()],
         [sys.classes[k].id for k in ranks.tolist()],
-        *(np.asarray(ev.scores.scores[s], float)[order].tolist() for s in sys.score_names),
-        _joined(blocked, [ind.name.get(lang) for ind in inds], "、" if lang == "zh" else "; "),
+        *(
+            [clean_number(v) for v in np.asarray(ev.scores.scores[s], float)[order].tolist()]
+            for s in sys.score_names
+        ),
+        _joined(blocked, [ind.name.get(lang) for ind in inds], gettext_in(N_(", "), lang)),
         *values,
         sources,
         ev.findings.counts()[order].tolist(),

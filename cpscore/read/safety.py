@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cpscore.common.errors import Finding, InputError, Location
+from cpscore.common.i18n import Msg
 
 from .extent import Extent, streamed_extent
 
@@ -130,16 +131,19 @@ def inspect(path: str | Path, bounded: Callable[[], None] | None = None) -> Insp
             head = fh.read(8)
     except OSError as e:
         raise _error(
-            "no_file", path, f"the file cannot be opened ({e.strerror})", SAVE_AS_XLSX
+            "no_file",
+            path,
+            Msg("the file cannot be opened ({strerror})", strerror=e.strerror),
+            SAVE_AS_XLSX,
         ) from None
     if size == 0:
-        raise _error("not_a_workbook", path, "an empty file (0 bytes)", SAVE_AS_XLSX)
+        raise _error("not_a_workbook", path, Msg("an empty file (0 bytes)"), SAVE_AS_XLSX)
     if size > MAX_FILE_BYTES:
         raise _error(
             "too_large",
             path,
-            f"a file of {size / 2**20:.0f} MiB",
-            f"a workbook under {MAX_FILE_BYTES >> 20} MiB",
+            Msg("a file of {x1:.0f} MiB", x1=size / 2**20),
+            Msg("a workbook under {x1} MiB", x1=MAX_FILE_BYTES >> 20),
         )
     if head.startswith(OLE2_MAGIC):
         raise _ole2_error(path)
@@ -156,14 +160,15 @@ def _ole2_error(path: Path) -> InputError:
             "encrypted",
             path,
             "an encrypted (password-protected) workbook",
-            "the workbook without a password to open (Excel: File > Info > Protect Workbook > "
-            "Encrypt with Password, clear it, then save)",
+            Msg(
+                "the workbook without a password to open (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it, then save)"
+            ),
         )
     what = "a legacy Excel 97-2003 .xls workbook" if {"Workbook", "Book"} & names else None
     return _error(
         "legacy_xls",
         path,
-        what or "an OLE2 compound document (legacy Office format)",
+        what or Msg("an OLE2 compound document (legacy Office format)"),
         SAVE_AS_XLSX,
     )
 
@@ -199,25 +204,29 @@ def _other_file_error(path: Path, head: bytes) -> InputError:
         low = text.lstrip("\ufeff \r\n\t").lower()
         if low.startswith(("<html", "<!doctype html", "<table")):
             return _error(
-                "not_a_workbook", path, "an HTML page saved with a spreadsheet name", SAVE_AS_XLSX
+                "not_a_workbook",
+                path,
+                Msg("an HTML page saved with a spreadsheet name"),
+                SAVE_AS_XLSX,
             )
         if low.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in low:
-            return _error("not_a_workbook", path, "an XML Spreadsheet 2003 file", SAVE_AS_XLSX)
+            return _error("not_a_workbook", path, Msg("an XML Spreadsheet 2003 file"), SAVE_AS_XLSX)
         lines = [ln for ln in text.splitlines() if ln.strip()][:5]
         delimited = lines and all(any(d in ln for d in ",;\t") for ln in lines)
         if delimited or path.suffix.lower() in (".csv", ".tsv", ".txt"):
             return _error(
                 "csv",
                 path,
-                "a CSV/text file",
-                "the plant workbook (.xlsx) written by `cpscore template`; CSV loses sheets and "
-                "units, so fill the template instead",
+                Msg("a CSV/text file"),
+                Msg(
+                    "the plant workbook (.xlsx) written by `cpscore template`; CSV loses sheets and units, so fill the template instead"
+                ),
             )
-        return _error("not_a_workbook", path, "a text file", SAVE_AS_XLSX)
+        return _error("not_a_workbook", path, Msg("a text file"), SAVE_AS_XLSX)
     return _error(
         "not_a_workbook",
         path,
-        f"a file starting with bytes {head[:4].hex(' ')} (not a zip-based .xlsx)",
+        Msg("a file starting with bytes {hex} (not a zip-based .xlsx)", hex=head[:4].hex(" ")),
         SAVE_AS_XLSX,
     )
 
@@ -252,23 +261,31 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
         raise _error(
             "corrupt",
             path,
-            f"a damaged or truncated zip container ({e})",
-            "a complete .xlsx file; copy it again or re-save it in Excel or WPS",
+            Msg("a damaged or truncated zip container ({e})", e=e),
+            Msg("a complete .xlsx file; copy it again or re-save it in Excel or WPS"),
         ) from None
     with zf:
         _check_members(path, zf)
         names = set(zf.namelist())
         if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
-            raise _error("not_a_workbook", path, "an OpenDocument spreadsheet (.ods)", SAVE_AS_XLSX)
+            raise _error(
+                "not_a_workbook", path, Msg("an OpenDocument spreadsheet (.ods)"), SAVE_AS_XLSX
+            )
         if "[Content_Types].xml" not in names:
             raise _error(
-                "not_a_workbook", path, "a zip archive that is not an Office file", SAVE_AS_XLSX
+                "not_a_workbook",
+                path,
+                Msg("a zip archive that is not an Office file"),
+                SAVE_AS_XLSX,
             )
         if "xl/workbook.xml" not in names:
             other = "a Word document" if "word/document.xml" in names else None
             other = other or ("a PowerPoint file" if "ppt/presentation.xml" in names else None)
             raise _error(
-                "not_a_workbook", path, other or "an Office file without a workbook", SAVE_AS_XLSX
+                "not_a_workbook",
+                path,
+                other or Msg("an Office file without a workbook"),
+                SAVE_AS_XLSX,
             )
         inspection = Inspection()
         parts = _sheet_parts(path, zf)
@@ -281,7 +298,7 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
             inspection.findings.append(
                 Finding(
                     "macros",
-                    "the workbook contains macros (VBA); they were ignored and never executed",
+                    Msg("the workbook contains macros (VBA); they were ignored and never executed"),
                     location=Location(str(path)),
                 )
             )
@@ -292,8 +309,11 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
                 inspection.findings.append(
                     Finding(
                         "dimension_ignored",
-                        f"the sheet declares the range {info.declared} but its cells end at "
-                        f"{_ref(info.max_row, info.max_col)}; the declared size was ignored",
+                        Msg(
+                            "the sheet declares the range {declared} but its cells end at {x3}; the declared size was ignored",
+                            declared=info.declared,
+                            x3=_ref(info.max_row, info.max_col),
+                        ),
                         location=Location(str(path), sheet_name),
                     )
                 )
@@ -321,8 +341,12 @@ def _inspect_sheets(
             raise _error(
                 "corrupt",
                 path,
-                f"sheet {sheet_name!r} refers to a missing part {part}",
-                "a complete .xlsx file; re-save it in Excel or WPS",
+                Msg(
+                    "sheet {sheet_name} refers to a missing part {part}",
+                    sheet_name=repr(sheet_name),
+                    part=part,
+                ),
+                Msg("a complete .xlsx file; re-save it in Excel or WPS"),
             )
         info = sheets[sheet_name] = SheetInfo(sheet_name, part)
         member = zf.getinfo(part)
@@ -354,8 +378,8 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
         raise _error(
             "zip_bomb",
             path,
-            f"a zip container with {len(infos)} parts",
-            f"at most {MAX_MEMBERS} parts",
+            Msg("a zip container with {n} parts", n=len(infos)),
+            Msg("at most {MAX_MEMBERS} parts", MAX_MEMBERS=MAX_MEMBERS),
         )
     total = 0
     for info in infos:
@@ -364,22 +388,26 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
             raise _error(
                 "unsafe_zip",
                 path,
-                f"a part with an unsafe path {name!r}",
-                "relative part names inside the workbook",
+                Msg("a part with an unsafe path {name}", name=repr(name)),
+                Msg("relative part names inside the workbook"),
             )
         if info.flag_bits & 0x1:
             raise _error(
                 "encrypted",
                 path,
-                f"an encrypted zip part {name!r}",
-                "the workbook without a password",
+                Msg("an encrypted zip part {name}", name=repr(name)),
+                Msg("the workbook without a password"),
             )
         if info.file_size > MAX_MEMBER_BYTES:
             raise _error(
                 "zip_bomb",
                 path,
-                f"part {name!r} expands to {info.file_size / 2**20:.0f} MiB",
-                f"parts under {MAX_MEMBER_BYTES >> 20} MiB",
+                Msg(
+                    "part {name} expands to {x3:.0f} MiB",
+                    name=repr(name),
+                    x3=info.file_size / 2**20,
+                ),
+                Msg("parts under {x1} MiB", x1=MAX_MEMBER_BYTES >> 20),
             )
         if info.file_size >= RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(
             info.compress_size, 1
@@ -388,16 +416,16 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
             raise _error(
                 "zip_bomb",
                 path,
-                f"part {name!r} compressed {ratio:.0f}:1",
-                f"a compression ratio under {MAX_RATIO}:1",
+                Msg("part {name} compressed {ratio:.0f}:1", name=repr(name), ratio=ratio),
+                Msg("a compression ratio under {MAX_RATIO}:1", MAX_RATIO=MAX_RATIO),
             )
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
         raise _error(
             "zip_bomb",
             path,
-            f"parts expanding to {total / 2**20:.0f} MiB in all",
-            f"under {MAX_TOTAL_BYTES >> 20} MiB",
+            Msg("parts expanding to {x1:.0f} MiB in all", x1=total / 2**20),
+            Msg("under {x1} MiB", x1=MAX_TOTAL_BYTES >> 20),
         )
 
 
@@ -418,9 +446,12 @@ class _Bounded:
             raise _error(
                 "zip_bomb",
                 self.path,
-                f"part {self.info.filename!r} expands beyond its declared size "
-                f"({self.info.file_size} bytes)",
-                "a zip container whose sizes are true",
+                Msg(
+                    "part {filename} expands beyond its declared size ({file_size} bytes)",
+                    filename=repr(self.info.filename),
+                    file_size=self.info.file_size,
+                ),
+                Msg("a zip container whose sizes are true"),
             )
         return data
 
@@ -447,8 +478,8 @@ def _read_member(path: Path, zf: zipfile.ZipFile, name: str, xml: bool) -> bytes
         raise _error(
             "xml_entities",
             path,
-            f"part {name!r} declares a DTD or entities",
-            "workbook XML without DOCTYPE or ENTITY declarations (Office never writes them)",
+            Msg("part {name} declares a DTD or entities", name=repr(name)),
+            Msg("workbook XML without DOCTYPE or ENTITY declarations (Office never writes them)"),
         )
     return data
 
@@ -457,8 +488,8 @@ def _corrupt(path: Path, name: str, e: Exception) -> InputError:
     return _error(
         "corrupt",
         path,
-        f"a damaged part {name!r} ({type(e).__name__}: {e})",
-        "a complete .xlsx file; copy it again or re-save it in Excel or WPS",
+        Msg("a damaged part {name} ({kind}: {e})", name=repr(name), kind=type(e).__name__, e=e),
+        Msg("a complete .xlsx file; copy it again or re-save it in Excel or WPS"),
     )
 
 
@@ -481,8 +512,12 @@ def _iterparse(
         raise _error(
             "xml_entities",
             path,
-            f"part {name!r} declares a DTD or entities ({type(e).__name__})",
-            "workbook XML without DOCTYPE or ENTITY declarations (Office never writes them)",
+            Msg(
+                "part {name} declares a DTD or entities ({kind})",
+                name=repr(name),
+                kind=type(e).__name__,
+            ),
+            Msg("workbook XML without DOCTYPE or ENTITY declarations (Office never writes them)"),
         ) from None
     except (ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         if isinstance(e, InputError):
@@ -574,8 +609,8 @@ def _extent(path: Path, info: SheetInfo, extent: Extent) -> None:
         raise _error(
             "dimensions",
             path,
-            f"a cell in row {info.max_row}",
-            f"sheets within {MAX_ROWS} rows (delete the far-away cells)",
+            Msg("a cell in row {max_row}", max_row=info.max_row),
+            Msg("sheets within {MAX_ROWS} rows (delete the far-away cells)", MAX_ROWS=MAX_ROWS),
             info.name,
         )
     if info.max_col > MAX_COLS or info.max_row * info.max_col > MAX_CELLS:
@@ -583,7 +618,11 @@ def _extent(path: Path, info: SheetInfo, extent: Extent) -> None:
             "dimensions",
             path,
             f"a {info.max_row} × {info.max_col} sheet",
-            f"sheets within {MAX_COLS} columns and {MAX_CELLS} cells (delete the far-away cells)",
+            Msg(
+                "sheets within {MAX_COLS} columns and {MAX_CELLS} cells (delete the far-away cells)",
+                MAX_COLS=MAX_COLS,
+                MAX_CELLS=MAX_CELLS,
+            ),
             info.name,
         )
 
@@ -629,9 +668,18 @@ def _full_scan(
                     raise _error(
                         "dimensions",
                         path,
-                        f"a cell at {ref}, making a {info.max_row} × {info.max_col} sheet",
-                        f"sheets within {MAX_ROWS} rows, {MAX_COLS} columns and "
-                        f"{MAX_CELLS} cells (delete the far-away cells)",
+                        Msg(
+                            "a cell at {ref}, making a {max_row} × {max_col} sheet",
+                            ref=ref,
+                            max_row=info.max_row,
+                            max_col=info.max_col,
+                        ),
+                        Msg(
+                            "sheets within {MAX_ROWS} rows, {MAX_COLS} columns and {MAX_CELLS} cells (delete the far-away cells)",
+                            MAX_ROWS=MAX_ROWS,
+                            MAX_COLS=MAX_COLS,
+                            MAX_CELLS=MAX_CELLS,
+                        ),
                         info.name,
                     )
             continue

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from cpscore.common.i18n import Msg
+
 NA_MARKERS = frozenset({"n/a", "na", "not applicable", "不适用", "/", "无此项", "不涉及"})
 MISSING_MARKERS = frozenset({"", "-", "—", "–", "--", "——", "无", "缺", "暂无", "null", "none"})
 _APPROX = ("约", "大约", "≈", "~", "～", "approx.", "approx", "ca.")
@@ -44,56 +46,91 @@ def parse_number(cell: object) -> Parsed:
     if isinstance(cell, bool):
         return Parsed("invalid", note=f"a yes/no value ({cell})")
     if isinstance(cell, dt.date | dt.datetime | dt.time | dt.timedelta):
-        return Parsed("invalid", note=f"a date or time ({cell})")
+        return Parsed("invalid", note=Msg("a date or time ({cell})", cell=cell))
     if isinstance(cell, int | float):
         try:
             value = float(cell)
         except OverflowError:
-            return Parsed("invalid", note=f"a number too large ({str(cell)[:20]}…)")
+            return Parsed("invalid", note=Msg("a number too large ({x1}…)", x1=str(cell)[:20]))
         if not math.isfinite(value):
             return Parsed("invalid", note=f"{cell}")
         return Parsed("number", value)
     if not isinstance(cell, str):
-        return Parsed("invalid", note=f"a {type(cell).__name__} value")
+        return Parsed("invalid", note=Msg("a {kind} value", kind=type(cell).__name__))
     text = unicodedata.normalize("NFKC", str(cell)).strip()  # full-width digits and signs
-    note = "" if text == str(cell).strip() else f"full-width characters read as {text!r}"
+    note: str | Msg = (
+        ""
+        if text == str(cell).strip()
+        else Msg("full-width characters read as {text}", text=repr(text))
+    )
     low = text.lower()
     if low in NA_MARKERS:
-        return Parsed("n/a", note=f"{text!r} read as not applicable")
+        return Parsed("n/a", note=Msg("{text} read as not applicable", text=repr(text)))
     if low in MISSING_MARKERS:
-        return Parsed("missing", note=f"{text!r} read as no value" if text else "")
+        return Parsed(
+            "missing", note=Msg("{text} read as no value", text=repr(text)) if text else ""
+        )
     for prefix in _APPROX:
         if low.startswith(prefix):
             text = text[len(prefix) :].strip()
-            note = _join(note, f"approximate value {cell!r} taken as {text!r}")
+            note = _join(
+                note,
+                Msg("approximate value {cell} taken as {text}", cell=repr(cell), text=repr(text)),
+            )
             break
     if text.upper() in _EXCEL_ERRORS:
-        return Parsed("invalid", note=f"the Excel error value {text} (a formula that failed)")
+        return Parsed(
+            "invalid", note=Msg("the Excel error value {text} (a formula that failed)", text=text)
+        )
     if text.startswith(_BOUNDS):
-        return Parsed("invalid", note=f"a bound {str(cell)!r}, not a measured value")
+        return Parsed("invalid", note=Msg("a bound {x1}, not a measured value", x1=repr(str(cell))))
     grouped = _GROUPED.match(text)
     if grouped:
         text = re.sub("[,，]", "", grouped.group(0)) + text[grouped.end() :]
-        note = _join(note, f"{str(cell).strip()!r} read with thousands separators as {text!r}")
+        note = _join(
+            note,
+            Msg(
+                "{cell} read with thousands separators as {text}",
+                cell=repr(str(cell).strip()),
+                text=repr(text),
+            ),
+        )
     m = _NUMBER.match(text)
     if not m or re.match(r"[\d,，.]", m.group(2)):
-        comma = " (a comma that is not a thousands separator)" if re.search("[,，]", text) else ""
-        return Parsed("invalid", note=f"text {str(cell)!r}{comma}")
+        if re.search("[,，]", text):
+            return Parsed(
+                "invalid",
+                note=Msg(
+                    "text {cell} (a comma that is not a thousands separator)",
+                    cell=repr(str(cell)),
+                ),
+            )
+        return Parsed("invalid", note=Msg("text {cell}", cell=repr(str(cell))))
     value = float(m.group(1))
     if not math.isfinite(value):
-        return Parsed("invalid", note=f"text {str(cell)!r} (out of range)")
+        return Parsed("invalid", note=Msg("text {x1} (out of range)", x1=repr(str(cell))))
     rest = m.group(2).strip()
     if rest[:1] in "([（【" and rest[-1:] in ")]）】":
         rest = rest[1:-1].strip()  # "105 (kgce/t)"
     if rest in ("%", "％"):
-        return Parsed("number", value, "%", _join(note, f"{cell!r} read as {value:g} %"))
+        return Parsed(
+            "number",
+            value,
+            "%",
+            _join(note, Msg("{cell} read as {value:g} %", cell=repr(cell), value=value)),
+        )
     if rest:
-        return Parsed("number", value, rest, _join(note, f"unit {rest!r} written in the cell"))
+        return Parsed(
+            "number",
+            value,
+            rest,
+            _join(note, Msg("unit {rest} written in the cell", rest=repr(rest))),
+        )
     return Parsed("number", value, None, note)
 
 
-def _join(a: str, b: str) -> str:
-    return f"{a}; {b}" if a else b
+def _join(a: str | Msg, b: str | Msg) -> str | Msg:
+    return Msg("{a}; {b}", a=a, b=b) if a else b
 
 
 def column_letter(index: int) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from cpscore.common.errors import Finding, InputError, Location
+from cpscore.common.i18n import Msg
 from cpscore.system.model import Fact, Indicator, System
 
 from .plant_rows import MissingCells, WideBlock
@@ -76,15 +77,18 @@ def read_wide_sheets(
             reader.error(
                 "missing_id",
                 reader.loc(sheet, r, id_col),
-                "no plant id in a row with data",
-                "a plant id (企业编号) in the first column",
+                Msg("no plant id in a row with data"),
+                Msg("a plant id (企业编号) in the first column"),
             )
         elif cols.first[plant_id] != k:
             reader.error(
                 "duplicate_id",
                 reader.loc(sheet, r, id_col),
-                f"plant id {plant_id!r} again",
-                f"one row per plant (first in row {header.row + 2 + cols.first[plant_id]})",
+                Msg("plant id {plant_id} again", plant_id=repr(plant_id)),
+                Msg(
+                    "one row per plant (first in row {x1})",
+                    x1=header.row + 2 + cols.first[plant_id],
+                ),
             )
         _check_required(reader, system, header, facts, sheet, r, id_col)
         if reader.errors:
@@ -98,7 +102,11 @@ def read_wide_sheets(
     notes = [
         Finding(
             "ignored_column",
-            f"column {text!r} is not a fact or indicator of {system.id}; not read",
+            Msg(
+                "column {text} is not a fact or indicator of {id}; not read",
+                text=repr(text),
+                id=system.id,
+            ),
             location=Location(str(path), sheet, cell_ref(header.row, c)),
         )
         for c, text in header.ignored.items()
@@ -106,7 +114,7 @@ def read_wide_sheets(
     absent = [
         Finding(
             "missing_column",
-            f"no column for {ind.id} ({ind.name.zh}); treated as missing",
+            Msg("no column for {id} ({name}); treated as missing", id=ind.id, name=ind.name),
             ind.id,
             Location(str(path), sheet),
         )
@@ -175,6 +183,10 @@ def _check_required(
             reader.error(
                 "missing_fact",
                 reader.loc(sheet, r, c),
-                f"no value for {f.name.zh} ({f.id})",
-                f"a value in the column {f.id!r}: {reader._expected_fact(facts[f.id])}",
+                Msg("no value for {name} ({id})", name=f.name, id=f.id),
+                Msg(
+                    "a value in the column {id}: {expected_fact}",
+                    id=repr(f.id),
+                    expected_fact=reader._expected_fact(facts[f.id]),
+                ),
             )

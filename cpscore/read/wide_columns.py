@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cpscore.common.errors import Location
+from cpscore.common.i18n import Msg
 from cpscore.system import units
 from cpscore.system.answers import is_blank
 from cpscore.system.model import System
@@ -70,8 +71,20 @@ class ColumnReading:
             self.ok &= ok
             if col.kind == "indicator":
                 ind = system.indicator(col.key)
-                word = "value" if ind.quantitative else "answer"
-                message = f"no {word} for {ind.id} ({ind.name.zh}): scores 0 at every level"
+                # The same words as the cell-by-cell reader (cpscore.read.workbook).
+                message = (
+                    Msg(
+                        "no value for {id} ({name}): scores 0 at every level",
+                        id=ind.id,
+                        name=ind.name,
+                    )
+                    if ind.quantitative
+                    else Msg(
+                        "no answer for {id} ({name}): scores 0 at every level",
+                        id=ind.id,
+                        name=ind.name,
+                    )
+                )
                 self.missing.append(MissingCells(ind.id, message, column_letter(c), blank.copy()))
             elif col.key in required:
                 self.ok &= ~blank

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.common.errors import Finding, InputError, Location, WorkbookErrors
+from cpscore.common.i18n import Msg, join, language
 from cpscore.system import units
 from cpscore.system.answers import canonical_level
 from cpscore.system.model import Fact, Indicator, System
@@ -48,6 +49,8 @@ INDICATOR_HEADERS = {
         "依据",
         "说明",
     ),
+    # The template's own reference column: read past without a finding.
+    "reference": ("benchmarks (reference)", "基准值（参考）", "基准值(参考)", "reference"),
 }
 PLANT_KEYS = {
     "id": ("id", "plantid", "plant", "企业编号", "编号"),
@@ -108,8 +111,12 @@ def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None)
         raise InputError(
             "corrupt",
             Location(str(path)),
-            f"the file cannot be read as a workbook ({type(e).__name__}: {e})",
-            "a complete .xlsx workbook; re-save it in Excel, WPS or LibreOffice",
+            Msg(
+                "the file cannot be read as a workbook ({kind}: {e})",
+                kind=type(e).__name__,
+                e=e,
+            ),
+            Msg("a complete .xlsx workbook; re-save it in Excel, WPS or LibreOffice"),
         )
     return OpenedWorkbook(reading.sheets, inspection)
 
@@ -261,18 +268,23 @@ class _Reader:
                 self.error(
                     "missing_fact",
                     self.loc(sheet),
-                    f"no value for {f.name.zh} ({f.id})",
-                    f"a row '{f.id}' with {self._expected_fact(f)}",
+                    Msg("no value for {name} ({id})", name=f.name, id=f.id),
+                    Msg(
+                        "a row '{id}' with {expected_fact}",
+                        id=f.id,
+                        expected_fact=self._expected_fact(f),
+                    ),
                 )
         return meta
 
-    def _expected_fact(self, f: Fact) -> str:
+    def _expected_fact(self, f: Fact) -> Msg:
         if f.type == "enum":
-            return "one of " + ", ".join(f.values)
-        return {
-            "number": f"a number{f' in {f.unit}' if f.unit else ''}",
-            "boolean": "是/否 (yes/no)",
-        }.get(f.type, "text")
+            return Msg("one of {values}", values=join(enum_labels(self.system, f)))
+        if f.type == "number":
+            return Msg("a number in {unit}", unit=f.unit) if f.unit else Msg("a number")
+        if f.type == "boolean":
+            return Msg("yes/no")
+        return Msg("text")
 
     def fact(self, f: Fact, value: Any, loc: Location) -> None:
         if value is None:
@@ -280,19 +292,33 @@ class _Reader:
         if f.type == "number":
             p = parse_number(value)
             if p.kind != "number":
-                self.error("bad_fact", loc, f"{value!r} for {f.name.zh}", self._expected_fact(f))
+                self.error(
+                    "bad_fact",
+                    loc,
+                    Msg("{value} for {name}", value=repr(value), name=f.name),
+                    self._expected_fact(f),
+                )
                 return
             if p.note:
                 self.note("interpreted", p.note, loc, f.id)
             if p.unit and f.unit and not units.same(p.unit, f.unit):
-                self.error("unit", loc, f"unit {p.unit!r} for {f.id}", f"a number in {f.unit}")
+                self.error(
+                    "unit",
+                    loc,
+                    Msg("unit {unit} for {id}", unit=repr(p.unit), id=f.id),
+                    Msg("a number in {unit}", unit=f.unit),
+                )
                 return
             if f.plausible and not _within(p.value, f.plausible):  # type: ignore[arg-type]
                 self.error(
                     "implausible",
                     loc,
-                    f"{p.value:g} {f.unit} for {f.id}",
-                    f"a value within {_range_text(f.plausible)} {f.unit} (the system's plausible range)",
+                    Msg("{value:g} {unit} for {id}", value=p.value, unit=f.unit, id=f.id),
+                    Msg(
+                        "a value within {x1} {unit} (the system's plausible range)",
+                        x1=_range_text(f.plausible),
+                        unit=f.unit,
+                    ),
                 )
                 return
             self.row[f.id] = p.value
@@ -301,7 +327,12 @@ class _Reader:
 
             b = as_bool(value)
             if b is None:
-                self.error("bad_fact", loc, f"{value!r} for {f.name.zh}", "是/否 (yes/no)")
+                self.error(
+                    "bad_fact",
+                    loc,
+                    Msg("{value} for {name}", value=repr(value), name=f.name),
+                    Msg("yes/no"),
+                )
             self.row[f.id] = b
         elif f.type == "enum":
             text = str(value).strip()
@@ -313,7 +344,12 @@ class _Reader:
                 labels[lab.get("en", v)] = v
             match = {_key(k): v for k, v in labels.items()}.get(_key(text))
             if match is None:
-                self.error("bad_fact", loc, f"{text!r} for {f.name.zh}", self._expected_fact(f))
+                self.error(
+                    "bad_fact",
+                    loc,
+                    Msg("{text} for {name}", text=repr(text), name=f.name),
+                    self._expected_fact(f),
+                )
             self.row[f.id] = match
         else:
             self.row[f.id] = str(value).strip()
@@ -326,8 +362,8 @@ class _Reader:
             self.error(
                 "no_header",
                 self.loc(sheet),
-                "no header row with an id (指标编号) and a value (填报值) column",
-                "headers such as 指标编号/id, 指标名称/name, 单位/unit, 填报值/value",
+                Msg("no header row with an id (指标编号) and a value (填报值) column"),
+                Msg("headers such as 指标编号/id, 指标名称/name, 单位/unit, 填报值/value"),
             )
             return
         hr, cols = found
@@ -335,7 +371,7 @@ class _Reader:
             if c not in cols.values() and _cell(rows, hr, c) is not None:
                 self.note(
                     "ignored_column",
-                    f"column {cell!r} is not read",
+                    Msg("column {cell} is not read", cell=repr(cell)),
                     self.loc(sheet, hr, c),
                 )
         by_id = {ind.id: ind for ind in self.system.indicators}
@@ -360,7 +396,7 @@ class _Reader:
                     InputError(
                         "unknown_indicator",
                         self.loc(sheet, r, cols.get("id", 0)),
-                        f"unknown indicator id {ident!r}",
+                        Msg("unknown indicator id {ident}", ident=repr(ident)),
                         self._suggest(str(ident_text)),
                     )
                 )
@@ -370,8 +406,8 @@ class _Reader:
                 self.error(
                     "duplicate_indicator",
                     vloc,
-                    f"a second row for {ind.id}",
-                    f"one row per indicator (first at {seen[ind.id]})",
+                    Msg("a second row for {id}", id=ind.id),
+                    Msg("one row per indicator (first at {x1})", x1=seen[ind.id]),
                 )
                 continue
             seen[ind.id] = vloc.cell
@@ -390,7 +426,11 @@ class _Reader:
             if ind.id not in seen:
                 self.note(
                     "missing_row",
-                    f"no row for {ind.id} ({ind.name.zh}); treated as missing: scores 0 at every level",
+                    Msg(
+                        "no row for {id} ({name}); treated as missing: scores 0 at every level",
+                        id=ind.id,
+                        name=ind.name,
+                    ),
                     self.loc(sheet),
                     ind.id,
                 )
@@ -402,8 +442,13 @@ class _Reader:
             keyed = {_key(i): i for i in ids}
             close = difflib.get_close_matches(_key(ident), list(keyed), n=1, cutoff=0.5)
             close = [keyed[c] for c in close]
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"an indicator id of {self.system.id}{hint}"
+        if close:
+            return Msg(
+                "an indicator id of {system} (did you mean {id}?)",
+                system=self.system.id,
+                id=repr(close[0]),
+            )
+        return Msg("an indicator id of {system}", system=self.system.id)
 
     def _other_system(
         self, ids: list[str], n_unknown: int
@@ -443,17 +488,22 @@ class _Reader:
                 self.error(
                     "formula_no_value",
                     loc,
-                    f"a formula without a cached value for {ind.id}",
-                    "a saved result: open and save the file in Excel or WPS, or type the value",
+                    Msg("a formula without a cached value for {id}", id=ind.id),
+                    Msg(
+                        "a saved result: open and save the file in Excel or WPS, or type the value"
+                    ),
                 )
                 return
             if loc.cell in info.error_cells:
                 self.error(
                     "not_a_number",
                     loc,
-                    f"the Excel error value {info.error_cells[loc.cell]} for {ind.id} "
-                    "(a formula that failed)",
-                    "a value: fix the formula or type the number",
+                    Msg(
+                        "the Excel error value {x1} for {id} (a formula that failed)",
+                        x1=info.error_cells[loc.cell],
+                        id=ind.id,
+                    ),
+                    Msg("a value: fix the formula or type the number"),
                 )
                 return
             merged = info.merged_range(loc.cell)
@@ -461,8 +511,10 @@ class _Reader:
                 self.error(
                     "merged_cell",
                     loc,
-                    f"the value cell of {ind.id} is merged ({merged})",
-                    "one unmerged value cell per indicator: unmerge the cells and type each value",
+                    Msg("the value cell of {id} is merged ({merged})", id=ind.id, merged=merged),
+                    Msg(
+                        "one unmerged value cell per indicator: unmerge the cells and type each value"
+                    ),
                 )
                 return
         if not ind.quantitative:
@@ -481,8 +533,8 @@ class _Reader:
             self.error(
                 "not_a_number",
                 loc,
-                f"{p.note} for {ind.id} ({ind.name.zh})",
-                f"a number in {ind.unit or 'the indicator unit'}",
+                Msg("{note} for {id} ({name})", note=p.note, id=ind.id, name=ind.name),
+                Msg("a number in {x1}", x1=ind.unit or "the indicator unit"),
             )
             return
         if p.kind == "n/a":
@@ -491,7 +543,9 @@ class _Reader:
         if p.kind == "missing":
             self.note(
                 "missing",
-                f"no value for {ind.id} ({ind.name.zh}): scores 0 at every level",
+                Msg(
+                    "no value for {id} ({name}): scores 0 at every level", id=ind.id, name=ind.name
+                ),
                 loc,
                 ind.id,
             )
@@ -502,14 +556,22 @@ class _Reader:
                 self.error(
                     "unit",
                     loc,
-                    f"a value formatted as a percentage ({_exact_product(value, 100):g}%) for {ind.id}",
-                    f"a number in {ind.unit or 'the indicator unit'}, not a percentage",
+                    Msg(
+                        "a value formatted as a percentage ({x1:g}%) for {id}",
+                        x1=_exact_product(value, 100),
+                        id=ind.id,
+                    ),
+                    Msg("a number in {x1}, not a percentage", x1=ind.unit or "the indicator unit"),
                 )
                 return
             shown = _exact_product(value, 100)
             self.note(
                 "percent_format",
-                f"the cell shows {shown:g}% (stored as {value:g}); read as {shown:g} %",
+                Msg(
+                    "the cell shows {shown:g}% (stored as {value:g}); read as {shown:g} %",
+                    shown=shown,
+                    value=value,
+                ),
                 loc,
                 ind.id,
             )
@@ -531,9 +593,12 @@ class _Reader:
             ):
                 self.note(
                     "ambiguous_percentage",
-                    f"{value:g} read as {value:g} % (not {_exact_product(value, 100):g} %); "
-                    f"if a fraction was meant, type {_exact_product(value, 100):g}% or write "
-                    "'fraction' (比例) in the unit column",
+                    Msg(
+                        "{value:g} read as {value:g} % (not {x4:g} %); if a fraction was meant, type {x6:g}% or write 'fraction' (比例) in the unit column",
+                        value=value,
+                        x4=_exact_product(value, 100),
+                        x6=_exact_product(value, 100),
+                    ),
                     loc,
                     ind.id,
                 )
@@ -541,8 +606,12 @@ class _Reader:
             self.error(
                 "implausible",
                 loc,
-                f"{value:g} {ind.unit} for {ind.id}",
-                f"a value within the plausible range {_range_text(ind.plausible)} {ind.unit} the system states",
+                Msg("{value:g} {unit} for {id}", value=value, unit=ind.unit, id=ind.id),
+                Msg(
+                    "a value within the plausible range {x1} {unit} the system states",
+                    x1=_range_text(ind.plausible),
+                    unit=ind.unit,
+                ),
             )
             return
         self.row[ind.id] = value
@@ -562,12 +631,18 @@ class _Reader:
                 self.error(
                     "unit",
                     loc,
-                    f"unit {given_unit!r} for {ind.id}",
-                    f"{ind.unit!r} or a unit convertible to it",
+                    Msg("unit {given_unit} for {id}", given_unit=repr(given_unit), id=ind.id),
+                    Msg("{unit} or a unit convertible to it", unit=repr(ind.unit)),
                 )
                 return None
         result = _exact_product(value, factor)
-        msg = f"{value:g} {given_unit} converted to {result:g} {ind.unit}"
+        msg = Msg(
+            "{value} {given_unit} converted to {result} {unit}",
+            value=format(value, "g"),
+            given_unit=given_unit,
+            result=format(result, "g"),
+            unit=ind.unit,
+        )
         self.note("converted", msg, loc, ind.id)
         self.provenance[ind.id] = {"how": "converted", "from": f"{value:g} {given_unit}"}
         return result
@@ -578,7 +653,9 @@ class _Reader:
         if cell is None:
             self.note(
                 "missing",
-                f"no answer for {ind.id} ({ind.name.zh}): scores 0 at every level",
+                Msg(
+                    "no answer for {id} ({name}): scores 0 at every level", id=ind.id, name=ind.name
+                ),
                 loc,
                 ind.id,
             )
@@ -593,7 +670,12 @@ class _Reader:
             if b is not None:
                 self.row[ind.id] = "yes" if b else "no"
                 return
-            self.error("bad_answer", loc, f"{text!r} for {ind.id}", "是/否 (yes/no) or n/a")
+            self.error(
+                "bad_answer",
+                loc,
+                Msg("{text} for {id}", text=repr(text), id=ind.id),
+                Msg("yes/no or n/a"),
+            )
             return
         lv = canonical_level(text, levels)
         if lv is not None:
@@ -604,8 +686,8 @@ class _Reader:
             self.error(
                 "bad_answer",
                 loc,
-                f"{text!r} for {ind.id}",
-                f"the best level met ({'/'.join(levels)}), none, or n/a",
+                Msg("{text} for {id}", text=repr(text), id=ind.id),
+                Msg("the best level met ({join}), none, or n/a", join="/".join(levels)),
             )
 
     def raw(self, sheet: str, rows: list[list[Any]]) -> None:
@@ -620,7 +702,10 @@ class _Reader:
                 self.row[f.id] = p.value
             elif p.kind == "invalid":
                 self.error(
-                    "not_a_number", self.loc(sheet, r, 1), f"{p.note} for {f.id}", "a number"
+                    "not_a_number",
+                    self.loc(sheet, r, 1),
+                    Msg("{note} for {id}", note=p.note, id=f.id),
+                    "a number",
                 )
 
 
@@ -641,7 +726,9 @@ def read_plant_workbook(path: str | Path, system: System) -> PlantRecord:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError("no_file", Location(str(path)), "no such file", "a plant workbook (.xlsx)")
+        raise InputError(
+            "no_file", Location(str(path)), Msg("no such file"), Msg("a plant workbook (.xlsx)")
+        )
     return plant_from_sheets(path, open_workbook(path), system)
 
 
@@ -664,8 +751,8 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
         raise InputError(
             "empty_workbook",
             Location(str(path)),
-            f"a workbook whose {len(sheets)} sheet(s) hold no values",
-            "the plant workbook written by `cpscore template`, filled in",
+            Msg("a workbook whose {n} sheet(s) hold no values", n=len(sheets)),
+            Msg("the plant workbook written by `cpscore template`, filled in"),
         )
     reader = _Reader(system, path, opened.inspection.sheets)
     reader.findings += opened.inspection.findings
@@ -686,12 +773,16 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
                 "missing_sheet",
                 Location(str(path)),
                 f"sheets {list(sheets)}",
-                "an indicator sheet named 指标数据 or Indicators (as `cpscore template` writes)",
+                Msg(
+                    "an indicator sheet named 指标数据 or Indicators (as `cpscore template` writes)"
+                ),
             )
         reader.note(
             "sheet_by_header",
-            f"no sheet named 指标数据/Indicators; read the indicators from sheet {ind_sheet!r}, "
-            "found by its header row",
+            Msg(
+                "no sheet named 指标数据/Indicators; read the indicators from sheet {ind_sheet}, found by its header row",
+                ind_sheet=repr(ind_sheet),
+            ),
             Location(str(path), ind_sheet),
         )
     meta: dict[str, Any] = {}
@@ -701,14 +792,14 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
             reader.error(
                 "missing_sheet",
                 Location(str(path)),
-                f"no plant sheet (sheets {list(sheets)}), so no value for "
+                Msg("no plant sheet (sheets {x1}), so no value for ", x1=list(sheets))
                 + ", ".join(f"{f.name.zh} ({f.id})" for f in required),
-                "a plant sheet named 企业信息 or Plant (as `cpscore template` writes)",
+                Msg("a plant sheet named 企业信息 or Plant (as `cpscore template` writes)"),
             )
         else:
             reader.note(
                 "no_plant_sheet",
-                "no plant sheet (企业信息 / Plant); plant facts are missing",
+                Msg("no plant sheet (企业信息 / Plant); plant facts are missing"),
                 Location(str(path)),
             )
     else:
@@ -720,7 +811,11 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
     for extra in sorted(set(sheets) - {plant_sheet, ind_sheet, raw_sheet}):
         if _key(extra) in {_key(n) for n in INSTRUCTION_SHEETS}:
             continue
-        reader.note("ignored_sheet", f"sheet {extra!r} is not read", Location(str(path), extra))
+        reader.note(
+            "ignored_sheet",
+            Msg("sheet {extra} is not read", extra=repr(extra)),
+            Location(str(path), extra),
+        )
     other_sector = [e for e in reader.errors if e.kind == "other_sector"]
     if other_sector:  # the other errors would only repeat that this is the wrong system
         raise other_sector[0]
@@ -729,7 +824,11 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
     if meta.get("system") and meta["system"] != system.id:
         reader.note(
             "other_system",
-            f"the workbook names system {meta['system']!r}; evaluated with {system.id}",
+            Msg(
+                "the workbook names system {x1}; evaluated with {id}",
+                x1=repr(meta["system"]),
+                id=system.id,
+            ),
             Location(str(path)),
         )
     meta.setdefault("id", None)
@@ -737,3 +836,34 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
     meta["file"] = str(path)
     meta["sha256"] = sha256_of(path)
     return PlantRecord(meta, reader.row, reader.findings, reader.provenance)
+
+
+def enum_labels(system: System, f: Fact) -> list[str]:
+    """An enum fact's values as the template's drop-down shows them, in the reader's language."""
+    lang = language()
+    spec = next((x for x in system.raw.get("facts", ()) if x["id"] == f.id), {})
+    labels = spec.get("value_labels", {})
+    return [labels.get(v, {}).get(lang) or labels.get(v, {}).get("zh") or v for v in f.values]
+
+
+def named_system(path: str | Path) -> str | None:
+    """The system id the workbook's plant sheet names (row 'system' / 指标体系), if any.
+
+    ``cpscore template`` writes it, so ``cpscore evaluate PLANT.xlsx`` needs no --sector.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            "no_file", Location(str(path)), Msg("no such file"), Msg("a plant workbook (.xlsx)")
+        )
+    sheets = open_workbook(path).sheets
+    plant_sheet = _find_sheet(sheets, PLANT_SHEETS)
+    if plant_sheet is None:
+        return None
+    wanted = {_key(a) for a in PLANT_KEYS["system"]}
+    rows = sheets[plant_sheet]
+    for r in range(len(rows)):
+        label, value = _cell(rows, r, 0), _cell(rows, r, 1)
+        if label is not None and _key(label) in wanted and value is not None:
+            return str(value).strip() or None
+    return None

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cpscore.common.errors import UsageError
+from cpscore.common.i18n import Msg
 
 from .model import System
 from .resources import systems_dir
@@ -83,18 +84,26 @@ def resolve(
         p = Path(system)
         if p.suffix == ".json" or p.exists():
             if not p.is_file():
-                raise UsageError(f"system file {system} not found")
+                raise UsageError(Msg("system file {system} not found", system=system))
             return p
         for e in bundled():
             if e.id == system:
                 return e.path
         ids = ", ".join(e.id for e in bundled())
-        raise UsageError(f"unknown system id {system!r}; bundled systems: {ids}")
+        raise UsageError(
+            Msg("unknown system id {system}; bundled systems: {ids}", system=repr(system), ids=ids)
+        )
     if not sector:
-        raise UsageError("name a sector (--sector) or a system (--system ID|PATH)")
+        raise UsageError(Msg("name a sector (--sector) or a system (--system ID|PATH)"))
     versions = [e for e in bundled() if e.sector == sector]
     if not versions:
-        raise UsageError(f"unknown sector {sector!r}; bundled sectors: {', '.join(sectors())}")
+        raise UsageError(
+            Msg(
+                "unknown sector {sector}; bundled sectors: {join}",
+                sector=repr(sector),
+                join=", ".join(sectors()),
+            )
+        )
     on = as_of or dt.date.today()
     in_force = [e for e in versions if e.in_force(on)]
     if not in_force and all(e.draft for e in versions) and as_of is None:
@@ -102,7 +111,14 @@ def resolve(
         return versions[-1].path
     if not in_force:
         dates = ", ".join(f"{e.id} from {e.effective}" for e in versions)
-        raise UsageError(f"no {sector} system was in force on {on.isoformat()} ({dates})")
+        raise UsageError(
+            Msg(
+                "no {sector} system was in force on {isoformat} ({dates})",
+                sector=sector,
+                isoformat=on.isoformat(),
+                dates=dates,
+            )
+        )
     return max(in_force, key=lambda e: e.effective or "").path
 
 

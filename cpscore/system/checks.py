@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cpscore.common.errors import Problem
+from cpscore.common.i18n import Msg
 from cpscore.system import conditions, expressions, units
 
 from .model import Benchmark, Condition, Indicator, Number, System
@@ -50,7 +51,11 @@ def _ids(system: System) -> Iterator[Problem]:
     def dupes(kind: str, ids: list[str], where: str) -> Iterator[Problem]:
         for name, n in Counter(ids).items():
             if n > 1:
-                yield Problem(where, f"{kind} id {name!r} is used {n} times", "ids must be unique")
+                yield Problem(
+                    where,
+                    Msg("{kind} id {name} is used {n} times", kind=kind, name=repr(name), n=n),
+                    Msg("ids must be unique"),
+                )
 
     yield from dupes("group", [g.id for g in system.groups], "/groups")
     yield from dupes("indicator", [i.id for i in system.indicators], "/groups")
@@ -60,7 +65,9 @@ def _ids(system: System) -> Iterator[Problem]:
 
     clash = {f.id for f in system.facts} & set(derived_facts(system))
     for name in sorted(clash):
-        yield Problem("/facts", f"fact id {name!r} clashes with a computed decision fact")
+        yield Problem(
+            "/facts", Msg("fact id {name} clashes with a computed decision fact", name=repr(name))
+        )
 
 
 def _levels(system: System) -> Iterator[Problem]:
@@ -72,7 +79,15 @@ def _levels(system: System) -> Iterator[Problem]:
 
 def _sum_problem(pointer: str, what: str, total: float, expected: float) -> Iterator[Problem]:
     if abs(total - expected) > WEIGHT_TOLERANCE * max(1.0, expected):
-        yield Problem(pointer, f"{what} sum to {total:g}, expected {expected:g}")
+        yield Problem(
+            pointer,
+            Msg(
+                "{what} sum to {total:g}, expected {expected:g}",
+                what=what,
+                total=total,
+                expected=expected,
+            ),
+        )
 
 
 def _weights(system: System) -> Iterator[Problem]:
@@ -89,7 +104,7 @@ def _weights(system: System) -> Iterator[Problem]:
             if g.part not in ("quantitative", "qualitative"):
                 yield Problem(
                     f"/groups/{gi}/part",
-                    "composite groups must say part: quantitative or qualitative",
+                    Msg("composite groups must say part: quantitative or qualitative"),
                 )
     for gi, g in enumerate(system.groups):
         expected = 1.0 if graded else g.weight
@@ -102,14 +117,25 @@ def _weights(system: System) -> Iterator[Problem]:
             if ind.weight_set and ind.weight_set not in g.weight_sets:
                 yield Problem(
                     f"{p}/weight_set",
-                    f"weight set {ind.weight_set!r} is not declared in the group's weight_sets",
+                    Msg(
+                        "weight set {weight_set} is not declared in the group's weight_sets",
+                        weight_set=repr(ind.weight_set),
+                    ),
                 )
             if ind.output_fact:
                 fact = system.fact(ind.output_fact)
                 if fact is None or fact.type != "number":
-                    yield Problem(f"{p}/output_fact", f"{ind.output_fact!r} is not a numeric fact")
+                    yield Problem(
+                        f"{p}/output_fact",
+                        Msg(
+                            "{output_fact} is not a numeric fact", output_fact=repr(ind.output_fact)
+                        ),
+                    )
             if not graded and ind.kind != g.part:
-                yield Problem(f"{p}/kind", f"a {ind.kind} indicator in a {g.part} group")
+                yield Problem(
+                    f"{p}/kind",
+                    Msg("a {kind} indicator in a {part} group", kind=ind.kind, part=g.part),
+                )
 
 
 def _constant(n: Number | None) -> float | None:
@@ -164,8 +190,8 @@ def _indicators(system: System) -> Iterator[Problem]:
             if ind.benchmarks is None and not ind.variants:
                 yield Problem(
                     f"{p}/benchmarks",
-                    "a quantitative indicator needs benchmarks per level",
-                    "write {} only when the source publishes none",
+                    Msg("a quantitative indicator needs benchmarks per level"),
+                    Msg("write empty benchmarks only when the source publishes none"),
                 )
             for where, bms in sets:
                 yield from _benchmark_set(system, ind, bms, f"{p}/{where}", level_ids)
@@ -180,24 +206,28 @@ def _indicators(system: System) -> Iterator[Problem]:
                 for name in sorted(unknown):
                     yield Problem(
                         f"{p}/formula",
-                        f"unknown name {name!r}",
-                        "declare it in raw_inputs or facts",
+                        Msg("unknown name {name}", name=repr(name)),
+                        Msg("declare it in raw_inputs or facts"),
                     )
         if ind.plausible and None not in ind.plausible and ind.plausible[0] > ind.plausible[1]:
-            yield Problem(f"{p}/plausible", "lower end above upper end")
+            yield Problem(f"{p}/plausible", Msg("lower end above upper end"))
 
 
 def _composite_indicator(ind: Indicator, p: str) -> Iterator[Problem]:
     if ind.quantitative:
         if ind.benchmark is None or ind.benchmark <= 0:
             yield Problem(
-                f"{p}/benchmark", "a composite quantitative indicator needs one benchmark S_o > 0"
+                f"{p}/benchmark",
+                Msg("a composite quantitative indicator needs one benchmark S_o > 0"),
             )
         if ind.direction not in ("lower", "higher"):
-            yield Problem(f"{p}/direction", "composite scoring needs direction lower or higher")
+            yield Problem(
+                f"{p}/direction", Msg("composite scoring needs direction lower or higher")
+            )
     if ind.benchmarks:
         yield Problem(
-            f"{p}/benchmarks", "composite systems use one 'benchmark', not benchmarks per level"
+            f"{p}/benchmarks",
+            Msg("composite systems use one 'benchmark', not benchmarks per level"),
         )
 
 
@@ -205,16 +235,21 @@ def _qualitative(ind: Indicator, p: str, level_ids: list[str]) -> Iterator[Probl
     for lv in ind.requirements:
         if lv not in level_ids:
             yield Problem(
-                f"{p}/requirements/{lv}", f"unknown level {lv!r}", f"levels are {level_ids}"
+                f"{p}/requirements/{lv}",
+                Msg("unknown level {lv}", lv=repr(lv)),
+                Msg("levels are {level_ids}", level_ids=level_ids),
             )
     if ind.answer == "level" and not ind.requirements:
         yield Problem(
             f"{p}/requirements",
-            "a qualitative indicator answered by level needs the requirement text of each level",
+            Msg(
+                "a qualitative indicator answered by level needs the requirement text of each level"
+            ),
         )
     if ind.benchmarks:
         yield Problem(
-            f"{p}/benchmarks", "qualitative indicators hold requirements, not numeric benchmarks"
+            f"{p}/benchmarks",
+            Msg("qualitative indicators hold requirements, not numeric benchmarks"),
         )
 
 
@@ -223,14 +258,23 @@ def _benchmark_set(
 ) -> Iterator[Problem]:
     for lv, b in bms.items():
         if lv not in level_ids:
-            yield Problem(f"{p}/{lv}", f"unknown level {lv!r}", f"levels are {level_ids}")
+            yield Problem(
+                f"{p}/{lv}",
+                Msg("unknown level {lv}", lv=repr(lv)),
+                Msg("levels are {level_ids}", level_ids=level_ids),
+            )
             continue
         if b.op and ind.direction == "lower" and b.op not in LOWER_OPS:
-            yield Problem(f"{p}/{lv}/op", f"comparator {b.op!r} on a lower-is-better indicator")
+            yield Problem(
+                f"{p}/{lv}/op", Msg("comparator {op} on a lower-is-better indicator", op=repr(b.op))
+            )
         if b.op and ind.direction == "higher" and b.op not in HIGHER_OPS:
-            yield Problem(f"{p}/{lv}/op", f"comparator {b.op!r} on a higher-is-better indicator")
+            yield Problem(
+                f"{p}/{lv}/op",
+                Msg("comparator {op} on a higher-is-better indicator", op=repr(b.op)),
+            )
         if b.op and ind.direction == "range":
-            yield Problem(f"{p}/{lv}", "a range indicator needs range benchmarks")
+            yield Problem(f"{p}/{lv}", Msg("a range indicator needs range benchmarks"))
         for num in (b.value, b.low, b.high):
             if num is not None and num.expr:
                 try:
@@ -239,7 +283,10 @@ def _benchmark_set(
                     yield Problem(f"{p}/{lv}", str(e))
                     continue
                 for name in sorted(unknown):
-                    yield Problem(f"{p}/{lv}", f"unknown fact {name!r} in benchmark expression")
+                    yield Problem(
+                        f"{p}/{lv}",
+                        Msg("unknown fact {name} in benchmark expression", name=repr(name)),
+                    )
         if b.is_range:
             lo, hi = _constant(b.low), _constant(b.high)
             if lo is not None and hi is not None and lo > hi:
@@ -266,8 +313,15 @@ def _benchmark_set(
                 at = f" at {env}" if env else ""
                 yield Problem(
                     f"{p}/{b}",
-                    f"level {b} benchmark {y:g} is stricter than level {a} benchmark {x:g}{at}",
-                    "level I must be the strictest",
+                    Msg(
+                        "level {b} benchmark {y:g} is stricter than level {a} benchmark {x:g}{at}",
+                        b=b,
+                        y=y,
+                        a=a,
+                        x=x,
+                        at=at,
+                    ),
+                    Msg("level I must be the strictest"),
                 )
 
 
@@ -304,24 +358,51 @@ def _condition_problems(
 ) -> Iterator[Problem]:
     for op, name, operand in conditions.atoms(cond):
         if name not in types:
-            yield Problem(p, f"unknown name {name!r}", "a fact, or a computed decision fact")
+            yield Problem(
+                p,
+                Msg("unknown name {name}", name=repr(name)),
+                Msg("a fact, or a computed decision fact"),
+            )
             continue
         if not _durable_number(operand):
-            yield Problem(p, f"number {operand!r} cannot be given to durable-rules (exponent form)")
+            yield Problem(
+                p,
+                Msg(
+                    "number {operand} cannot be given to durable-rules (exponent form)",
+                    operand=repr(operand),
+                ),
+            )
         t = types[name]
         if op in conditions.EXISTENCE:
             continue
         if t == "number" and (isinstance(operand, bool) or not isinstance(operand, int | float)):
-            yield Problem(p, f"{name!r} is a number; compared with {operand!r}")
+            yield Problem(
+                p,
+                Msg(
+                    "{name} is a number; compared with {operand}",
+                    name=repr(name),
+                    operand=repr(operand),
+                ),
+            )
         elif t == "boolean" and (not isinstance(operand, bool) or op not in ("=", "$neq")):
             yield Problem(
-                p, f"{name!r} is a yes/no fact; compare it for equality with true or false"
+                p,
+                Msg(
+                    "{name} is a yes/no fact; compare it for equality with true or false",
+                    name=repr(name),
+                ),
             )
         elif t == "enum":
             fact = system.fact(name)
             if not isinstance(operand, str) or (fact and operand not in fact.values):
                 yield Problem(
-                    p, f"{operand!r} is not one of {list(fact.values) if fact else []} for {name!r}"
+                    p,
+                    Msg(
+                        "{operand} is not one of {x2} for {name}",
+                        operand=repr(operand),
+                        x2=list(fact.values) if fact else [],
+                        name=repr(name),
+                    ),
                 )
 
 
@@ -344,8 +425,8 @@ def _rule_problems(
     if not _anchored(cond):
         yield Problem(
             p,
-            "this rule can hold through $nex alone, which durable-rules fires without end",
-            "combine $nex with a condition on a present fact inside $and",
+            Msg("this rule can hold through $nex alone, which durable-rules fires without end"),
+            Msg("combine $nex with a condition on a present fact inside $and"),
         )
 
 
@@ -357,13 +438,16 @@ def _conditions(system: System) -> Iterator[Problem]:
         if rule.klass not in class_ids:
             yield Problem(
                 f"/classification/{ri}/class",
-                f"unknown class {rule.klass!r}",
-                f"classes are {class_ids}",
+                Msg("unknown class {klass}", klass=repr(rule.klass)),
+                Msg("classes are {class_ids}", class_ids=class_ids),
             )
         yield from _rule_problems(rule.when, f"/classification/{ri}/when", types, system)
     for vi, veto in enumerate(system.vetoes):
         if veto.max_class not in class_ids:
-            yield Problem(f"/vetoes/{vi}/max_class", f"unknown class {veto.max_class!r}")
+            yield Problem(
+                f"/vetoes/{vi}/max_class",
+                Msg("unknown class {max_class}", max_class=repr(veto.max_class)),
+            )
         yield from _rule_problems(veto.when, f"/vetoes/{vi}/when", types, system)
     for ind in system.indicators:
         p = _ind_pointer(system, ind.id)
@@ -384,6 +468,19 @@ def _completeness(system: System) -> Iterator[Problem]:
         example = ", ".join(f"{k}={v}" for k, v in corners[0].items())
         yield Problem(
             "/classification",
-            f"{len(corners)} corner(s) of the score space match no rule, e.g. {example}",
-            "add a rule for the class below all levels",
+            Msg(
+                "{n} corner(s) of the score space match no rule, e.g. {example}",
+                n=len(corners),
+                example=example,
+            ),
+            Msg("add a rule for the class below all levels"),
         )
+
+
+def system_warnings(system: System) -> list[Msg]:
+    """What is valid but limits every plant: levels whose index can never reach 100."""
+    from cpscore.common.i18n import language
+
+    from .reach import unreachable_messages
+
+    return unreachable_messages(system, language())

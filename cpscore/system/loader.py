@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.common.errors import Problem, SystemFileError
+from cpscore.common.i18n import Msg
 
 from .model import (
     Benchmark,
@@ -68,14 +69,27 @@ def read_json(path: Path) -> tuple[Any, bytes]:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise SystemFileError(str(path), [Problem("", f"cannot read file: {e.strerror}")]) from None
+        raise SystemFileError(
+            str(path), [Problem("", Msg("cannot read file: {strerror}", strerror=e.strerror))]
+        ) from None
     try:
         return json.loads(data.decode("utf-8-sig")), data
     except UnicodeDecodeError:
-        raise SystemFileError(str(path), [Problem("", "not UTF-8 text")]) from None
+        raise SystemFileError(str(path), [Problem("", Msg("not UTF-8 text"))]) from None
     except json.JSONDecodeError as e:
         raise SystemFileError(
-            str(path), [Problem("", f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}")]
+            str(path),
+            [
+                Problem(
+                    "",
+                    Msg(
+                        "invalid JSON at line {lineno} column {colno}: {msg}",
+                        lineno=e.lineno,
+                        colno=e.colno,
+                        msg=e.msg,
+                    ),
+                )
+            ],
         ) from None
 
 

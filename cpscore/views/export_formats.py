@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.common.atomic import write_text
+from cpscore.common.i18n import N_, gettext_in, status_word
 from cpscore.engine.reduction import advanced_rank
-from cpscore.engine.sector_list import SectorList, label
+from cpscore.engine.sector_list import SectorList, clean_number, label
 from cpscore.system.plan import ADVANCED_SHARE_QUOTE, PLAN_TITLE
 
 from .neutralise import cell_value
+from .numbers import INDEX_DECIMALS
+from .numbers import shown as decimals_text
 
 
 def _csv_cell(v: Any) -> Any:
@@ -35,7 +38,7 @@ def write_csv(sl: SectorList, path: str | Path) -> Path:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
     notice = sl.notice()
-    extra = [] if notice is None else [f"{sl.system.status}: {notice}"]
+    extra = [] if notice is None else [f"{status_word(sl.system.status, sl.lang)}: {notice}"]
     w.writerow([_csv_cell(c) for c in sl.columns] + ([label("notice", sl.lang)] if extra else []))
     for row in sl.rows:
         w.writerow([_csv_cell(v) for v in [*row, *extra]])
@@ -51,10 +54,22 @@ def jsonl_lines(sl: SectorList) -> list[str]:
             doc = ev.document(i, sl.lang)
             record = {"record": "result", "rank": sl.rank_of[i], "result": doc}
             record["reduction_potential"] = [p.as_dict() for p in sl.per_plant_reduction.get(i, [])]
-            lines.append(json.dumps(record, ensure_ascii=False, default=_json_default))
+            lines.append(json.dumps(_denoised(record), ensure_ascii=False, default=_json_default))
     for rej in sl.result.rejections:
         lines.append(json.dumps({"record": "rejected", **rej.as_dict()}, ensure_ascii=False))
     return lines
+
+
+def _denoised(o: Any) -> Any:
+    """Numbers stay numbers with their precision, without binary noise (0.11199999999999999 is
+    written 0.112): floats through 12 significant digits."""
+    if isinstance(o, float):
+        return clean_number(o)
+    if isinstance(o, dict):
+        return {k: _denoised(v) for k, v in o.items()}
+    if isinstance(o, list | tuple):
+        return [_denoised(v) for v in o]
+    return o
 
 
 def _json_default(o: Any) -> Any:
@@ -100,13 +115,9 @@ def _e(v: Any) -> str:
     return html.escape(str(v), quote=True)
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def html_page(sl: SectorList) -> str:
     s, lang, ev = sl.system, sl.lang, sl.evaluation
-    title = _t(lang, "清洁生产先进企业名单", "Clean-production advanced enterprises")
+    title = gettext_in(N_("Clean-production advanced enterprises"), lang)
     adv_rank = advanced_rank(s)
     adv_label = s.class_by_id(sl.advanced_level).name.get(lang)
     parts = [
@@ -117,21 +128,22 @@ def html_page(sl: SectorList) -> str:
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(s.title.get(lang))}<br>{_e(s.id)} · {_e(s.version)} · '
-        f"{_e(s.issuer.get(lang))}<br>{_t(lang, '评价日期', 'Date')}: {_e(sl.date)} · "
-        f"{_t(lang, '参评企业', 'plants evaluated')}: {sl.n}</p>",
+        f"{_e(s.issuer.get(lang))}<br><strong>{_e(sl.period_text())}</strong> · "
+        f"{gettext_in(N_('made'), lang)}: {_e(sl.date)} · "
+        f"{gettext_in(N_('plants evaluated'), lang)}: {sl.n}</p>",
     ]
     notice = sl.notice()
     if notice:
-        parts.append(f'<div class="notice">{_e(s.status)}: {_e(notice)}</div>')
+        parts.append(f'<div class="notice">{_e(status_word(s.status, lang))}: {_e(notice)}</div>')
     parts.append(
-        f"<h2>{_e(adv_label)} {_t(lang, '及以上企业', 'or better')}</h2>"
+        f"<h2>{_e(adv_label)} {gettext_in(N_('or better'), lang)}</h2>"
         '<div class="wrap"><table class="list"><thead><tr>'
     )
     heads = [
-        _t(lang, "名次", "Rank"),
-        _t(lang, "企业编号", "Plant id"),
-        _t(lang, "企业名称", "Plant"),
-        _t(lang, "等级", "Class"),
+        gettext_in(N_("Rank"), lang),
+        gettext_in(N_("Plant id"), lang),
+        gettext_in(N_("plant name"), lang),
+        gettext_in(N_("class"), lang),
         *s.score_names,
     ]
     parts.append("".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
@@ -142,23 +154,32 @@ def html_page(sl: SectorList) -> str:
             if s.class_rank(ev.decisions[i].klass) > adv_rank:
                 continue
             shown += 1
-            row = rows[sl.rank_of[i] - 1]
-            cells = [row[0], row[1], row[2], row[4], *row[6 : 6 + len(s.score_names)]]
+            row = rows[sl.position_of[i]]
+            scores = row[6 : 6 + len(s.score_names)]
+            cells = [
+                row[0],
+                row[1],
+                row[2],
+                row[4],
+                *(decimals_text(v, INDEX_DECIMALS) for v in scores),
+            ]
             parts.append(
                 "<tr>"
                 + "".join(
-                    f'<td data-label="{_e(h)}"{" class=num" if isinstance(v, int | float) else ""}>{_e(v)}</td>'
-                    for h, v in zip(heads, cells, strict=True)
+                    f'<td data-label="{_e(h)}"{" class=num" if k == 0 or k >= 4 else ""}>{_e(v)}</td>'
+                    for k, (h, v) in enumerate(zip(heads, cells, strict=True))
                 )
                 + "</tr>"
             )
     if not shown:
-        parts.append(f'<tr><td colspan="{len(heads)}">{_t(lang, "无", "none")}</td></tr>')
+        parts.append(
+            f'<tr><td colspan="{len(heads)}">{gettext_in(N_("nothing to list"), lang)}</td></tr>'
+        )
     parts.append("</tbody></table></div>")
-    parts.append(f"<h2>{_t(lang, '等级分布', 'Class distribution')}</h2>")
+    parts.append(f"<h2>{gettext_in(N_('Class distribution'), lang)}</h2>")
     parts.append(
         '<div class="wrap"><table><thead><tr>'
-        f"<th>{_t(lang, '等级', 'Class')}</th><th>{_t(lang, '企业数', 'Plants')}</th>"
+        f"<th>{gettext_in(N_('Class'), lang)}</th><th>{gettext_in(N_('Plants'), lang)}</th>"
         "<th>%</th><th></th></tr></thead><tbody>"
     )
     for c in sl.classes:
@@ -171,13 +192,13 @@ def html_page(sl: SectorList) -> str:
     parts.append("</tbody></table></div>")
     if sl.advanced_share is not None:
         parts.append(
-            f'<p class="meta">{_e(adv_label)} {_t(lang, "及以上占比", "or better")}: '
-            f"{sl.advanced_share * 100:.1f}% · {_t(lang, '规划目标', 'plan target')} "
+            f'<p class="meta">{_e(adv_label)} {gettext_in(N_("or better"), lang)}: '
+            f"{sl.advanced_share * 100:.1f}% · {gettext_in(N_('plan target'), lang)} "
             f"&gt;{sl.target * 100:.0f}% ({_e(PLAN_TITLE)}: {_e(ADVANCED_SHARE_QUOTE)})</p>"
         )
     parts.append(
-        f'<p class="meta">{_t(lang, "由 cpscore 生成", "Generated by cpscore")} · '
-        f"{_t(lang, '指标体系文件', 'system file')} SHA-256 {_e(s.sha256[:16])}…</p>"
+        f'<p class="meta">{gettext_in(N_("Generated by cpscore"), lang)} · '
+        f"{gettext_in(N_('system file'), lang)} SHA-256 {_e(s.sha256[:16])}…</p>"
     )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

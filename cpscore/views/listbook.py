@@ -14,27 +14,25 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from cpscore.common.atomic import atomic_path
-from cpscore.engine.sector_list import SectorList
+from cpscore.common.i18n import N_, gettext_in, status_word
+from cpscore.engine.sector_list import RANKING_RULE, SectorList, key_indicators
 from cpscore.system.plan import ADVANCED_SHARE_QUOTE, PLAN_TARGETS, PLAN_TITLE
+from cpscore.system.wording import level_label
 
 from .neutralise import cell_value
+from .numbers import INDEX_DECIMALS, excel_format, indicator_decimals
 
 SHEETS = {
-    "list": ("名单", "List"),
-    "stats": ("统计", "Statistics"),
-    "reduction": ("减排潜力", "Reduction potential"),
-    "rejected": ("未能评价的输入", "Rejected inputs"),
+    "list": N_("List"),
+    "stats": N_("Statistics"),
+    "reduction": N_("Reduction potential"),
+    "rejected": N_("Rejected inputs"),
 }
 HEADER_ROW = 4  # rows 1-3: title, notice, blank
 
 
 def sheet_name(key: str, lang: str) -> str:
-    zh, en = SHEETS[key]
-    return zh if lang == "zh" else en
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
+    return gettext_in(SHEETS[key], lang)
 
 
 def write_list_workbook(sl: SectorList, path: str | Path) -> Path:
@@ -59,29 +57,81 @@ def write_list_workbook(sl: SectorList, path: str | Path) -> Path:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _head(ws: Any, sl: SectorList, what: str) -> None:
-    from openpyxl.styles import Font
+def _head(ws: Any, sl: SectorList, what: str, ncols: int = 8) -> None:
+    """Title and notice across the printed width, wrapped, so a print-out never cuts them."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
-    s = sl.system
-    title = f"{what} · {s.title.get(sl.lang)} · {s.id} · {sl.date}"
+    s, lang = sl.system, sl.lang
+    made = gettext_in(N_("made {date}"), lang).format(date=sl.date)
+    title = f"{what} · {s.title.get(lang)} · {s.id} · {sl.period_text()} · {made}"
+    last = get_column_letter(max(ncols, 4))
+    wrap = Alignment(wrap_text=True, vertical="top")
     ws.cell(1, 1, cell_value(title)).font = Font(bold=True, size=13)
+    ws.cell(1, 1).alignment = wrap
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 36
     notice = sl.notice()
     if notice:
-        c = ws.cell(2, 1, cell_value(f"⚠ {s.status}: {notice}"))
+        c = ws.cell(2, 1, cell_value(f"⚠ {status_word(s.status, lang)}: {notice}"))
         c.font = Font(bold=True, color="C00000")
+        c.alignment = wrap
+        ws.merge_cells(f"A2:{last}2")
+        ws.row_dimensions[2].height = 32
+
+
+def _print_setup(ws: Any, sl: SectorList, header_row: int | None) -> None:
+    """A4 landscape, fit to the page width, the table's header row on every page, and a footer
+    with the notice of a non-official system and the page numbers."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    notice = sl.notice()
+    if notice:
+        ws.oddFooter.left.text = gettext_in(
+            N_("{status}: the numbers are not official"), sl.lang
+        ).format(status=status_word(sl.system.status, sl.lang))
+        ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = gettext_in(N_("page &P of &N"), sl.lang)
+    ws.oddFooter.right.size = 8
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours given as RRGGBB."""
+
+    def lum(hex_: str) -> float:
+        rgb = [int(hex_.lstrip("#")[k : k + 2], 16) / 255 for k in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (one of them is always ≥ 4.5:1)."""
+    return max(("000000", "FFFFFF"), key=lambda c: contrast_ratio(c, background))
 
 
 def _table(
     ws: Any, row: int, headers: list[str], rows: list[list[Any]], formats: dict[int, str] | None
 ) -> int:
     """Write a header and rows from ``row``; returns the row after the table."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     fill = PatternFill("solid", fgColor="DDEBF7")
     for c, h in enumerate(headers, start=1):
         cell = ws.cell(row, c, cell_value(h))
         cell.font = Font(bold=True)
         cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, values in enumerate(rows, start=row + 1):
         for c, v in enumerate(values, start=1):
             cell = ws.cell(r, c, cell_value(v))
@@ -102,14 +152,21 @@ def _widths(ws: Any, widths: list[int]) -> None:
 
 def _list_sheet(ws: Any, sl: SectorList, streamed: bool) -> None:
     from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     lang = sl.lang
-    _head(ws, sl, _t(lang, "清洁生产水平评价名单", "Clean-production evaluation list"))
-    _table(ws, HEADER_ROW, sl.columns, [] if streamed else sl.rows, None)
-    end = HEADER_ROW + sl.n + 1
     ncol = len(sl.columns)
+    _head(ws, sl, gettext_in(N_("Clean-production evaluation list"), lang), ncol)
+    ws.cell(3, 1, gettext_in(RANKING_RULE, lang))
+    formats = list_formats(sl)
+    _table(ws, HEADER_ROW, sl.columns, [] if streamed else sl.rows, formats)
+    if streamed and sl.n:
+        # Style probes: the first data row's cells carry the column formats; the streamed rows
+        # take over their style ids (_stream_rows).
+        for c, fmt in formats.items():
+            ws.cell(HEADER_ROW + 1, c).number_format = fmt
+    end = HEADER_ROW + sl.n + 1
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ncol)}{max(end - 1, HEADER_ROW)}"
     if sl.n:
@@ -119,9 +176,29 @@ def _list_sheet(ws: Any, sl: SectorList, streamed: bool) -> None:
         for c in sl.system.classes:
             colour = c.colour.lstrip("#")
             fill = PatternFill("solid", fgColor=colour, bgColor=colour)
-            rule = FormulaRule(formula=[f'$F{first}="{c.id}"'], fill=fill, stopIfTrue=True)
+            font = Font(bold=True, color=text_colour(colour))
+            rule = FormulaRule(
+                formula=[f'$F{first}="{c.id}"'], fill=fill, font=font, stopIfTrue=True
+            )
             ws.conditional_formatting.add(f"E{first}:E{last}", rule)
-    _widths(ws, [6, 14, 30, 10, 26, 9, *([9] * len(sl.system.score_names)), 40])
+    n_values = len(key_indicators(sl.system))
+    _widths(ws, [6, 10, 18, 8, 26, 7, *([8] * len(sl.system.score_names)), 30, *([11] * n_values)])
+    ws.row_dimensions[HEADER_ROW].height = 58  # long indicator names wrap over four lines
+    _print_setup(ws, sl, HEADER_ROW)
+
+
+def list_formats(sl: SectorList) -> dict[int, str]:
+    """Excel number format per 1-based List column: indices with 2 decimals, indicator values
+    with the decimals of their benchmarks (cpscore.views.numbers)."""
+    s = sl.system
+    first_score = 7
+    formats = {1: "0"}
+    for k in range(len(s.score_names)):
+        formats[first_score + k] = excel_format(INDEX_DECIMALS)
+    first_value = first_score + len(s.score_names) + 1
+    for k, j in enumerate(key_indicators(s)):
+        formats[first_value + k] = excel_format(indicator_decimals(s.indicators[j]))
+    return formats
 
 
 STREAM_FROM = 1  # rows from which the List sheet rows are written as XML (openpyxl: ~200 µs a row)
@@ -136,19 +213,22 @@ def _cell_body(v: Any) -> str:
     return f' t="inlineStr"><is><t xml:space="preserve">{escape(str(v))}</t></is></c>'
 
 
-def _column_cells(letter: str, rows: list[str], values: list[Any]) -> list[str]:
+def _column_cells(
+    letter: str, rows: list[str], values: list[Any], style: str | None = None
+) -> list[str]:
     """Each value's cell XML in one column ('' for an empty cell, as openpyxl writes none).
 
     Finite numbers are written as they are; text is neutralised (:func:`cell_value`) and
     escaped once per distinct value: a list repeats its class names.
     """
     opening = f'<c r="{letter}'
+    attr = f' s="{style}"' if style else ""
     bodies: dict[str, str] = {}
     out = []
     for r, v in zip(rows, values, strict=True):
         t = type(v)
         if t is int or (t is float and math.isfinite(v)):
-            out.append(f'{opening}{r}"><v>{v!r}</v></c>')
+            out.append(f'{opening}{r}"{attr}><v>{v!r}</v></c>')
             continue
         if v is None:
             out.append("")
@@ -159,8 +239,17 @@ def _column_cells(letter: str, rows: list[str], values: list[Any]) -> list[str]:
             body = "" if c is None or c == "" else _cell_body(c)
             if t is str:
                 bodies[v] = body
-        out.append(f'{opening}{r}"{body}' if body else "")
+        out.append(f'{opening}{r}"{attr}{body}' if body else "")
     return out
+
+
+def _probe_styles(head: str, first_row: int) -> tuple[str, dict[str, str]]:
+    """The style ids of the probe row's cells by column letter, and the XML without that row."""
+    m = re.search(rf'<row r="{first_row}"[^>]*>(.*?)</row>|<row r="{first_row}"[^>]*/>', head)
+    if not m:
+        return head, {}
+    styles = dict(re.findall(rf'<c r="([A-Z]+){first_row}" s="(\d+)"', m.group(1) or ""))
+    return head[: m.start()] + head[m.end() :], styles
 
 
 def _stream_rows(path: Path, part: str, table: list[list[Any]], first_row: int) -> None:
@@ -185,6 +274,7 @@ def _stream_rows(path: Path, part: str, table: list[list[Any]], first_row: int) 
                 dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
                 continue
             head, _, tail = data.decode("utf-8").partition("</sheetData>")
+            head, styles = _probe_styles(head, first_row)
             head = re.sub(
                 r'<dimension ref="([A-Z]+\d+):([A-Z]+)\d+"',
                 rf'<dimension ref="\1:\g<2>{last}"',
@@ -202,7 +292,7 @@ def _stream_rows(path: Path, part: str, table: list[list[Any]], first_row: int) 
                 for a in range(0, n, _CHUNK):
                     rows = [str(r) for r in range(first_row + a, first_row + min(a + _CHUNK, n))]
                     cells = [
-                        _column_cells(letter, rows, column[a : a + _CHUNK])
+                        _column_cells(letter, rows, column[a : a + _CHUNK], styles.get(letter))
                         for letter, column in zip(letters, table, strict=True)
                     ]
                     out.write(
@@ -249,14 +339,19 @@ def _stats_sheet(ws: Any, sl: SectorList) -> None:
     from openpyxl.chart import BarChart, Reference
 
     lang, s = sl.lang, sl.system
-    _head(ws, sl, _t(lang, "统计", "Statistics"))
+    _head(ws, sl, gettext_in(N_("Statistics"), lang), 8)
     rows = [[c.label, c.id, c.count, c.share] for c in sl.classes]
-    rows.append([_t(lang, "合计", "total"), "", sl.n, 1.0 if sl.n else None])
+    rows.append([gettext_in(N_("total"), lang), "", sl.n, 1.0 if sl.n else None])
     r0 = HEADER_ROW
     end = _table(
         ws,
         r0,
-        [_t(lang, "等级", "class"), _t(lang, "代码", "id"), _t(lang, "企业数", "plants"), "%"],
+        [
+            gettext_in(N_("class"), lang),
+            gettext_in(N_("id"), lang),
+            gettext_in(N_("plants"), lang),
+            "%",
+        ],
         rows,
         {4: "0.0%"},
     )
@@ -265,23 +360,23 @@ def _stats_sheet(ws: Any, sl: SectorList) -> None:
         ws,
         end + 1,
         [
-            _t(lang, "达到先进及以上", "advanced or better"),
-            _t(lang, "企业数", "plants"),
+            gettext_in(N_("advanced or better"), lang),
+            gettext_in(N_("plants"), lang),
             "%",
-            _t(lang, "规划目标", "plan target"),
-            _t(lang, "是否达到", "met"),
+            gettext_in(N_("plan target"), lang),
+            gettext_in(N_("met"), lang),
         ],
         [
             [
-                f"{adv} {_t(lang, '及以上', 'or better')}",
+                f"{adv} {gettext_in(N_('or better'), lang)}",
                 sl.advanced,
                 sl.advanced_share,
                 sl.target,
                 None
                 if sl.advanced_share is None
-                else _t(lang, "是", "yes")
+                else gettext_in(N_("yes"), lang)
                 if sl.advanced_share >= sl.target  # 70%以上: "以上" includes 70%
-                else _t(lang, "否", "no"),
+                else gettext_in(N_("no"), lang),
             ]
         ],
         {3: "0.0%", 4: "0.0%"},
@@ -290,12 +385,15 @@ def _stats_sheet(ws: Any, sl: SectorList) -> None:
     ind_row = end + 2
     levels = list(sl.indicators[0].shares) if sl.indicators else []
     headers = [
-        _t(lang, "指标编号", "id"),
-        _t(lang, "指标", "indicator"),
-        _t(lang, "限定性", "limiting"),
-        _t(lang, "适用企业数", "applicable"),
-        _t(lang, "缺数", "missing"),
-        *(f"{_t(lang, '达到', 'meets')} {lv}" for lv in levels),
+        gettext_in(N_("id"), lang),
+        gettext_in(N_("indicator"), lang),
+        gettext_in(N_("limiting"), lang),
+        gettext_in(N_("applicable"), lang),
+        gettext_in(N_("missing"), lang),
+        *(
+            gettext_in(N_("meets {level}"), lang).format(level=level_label(lv, lang))
+            for lv in levels
+        ),
     ]
     ind_rows = [
         [
@@ -310,27 +408,67 @@ def _stats_sheet(ws: Any, sl: SectorList) -> None:
     ]
     ind_end = _table(ws, ind_row, headers, ind_rows, {6 + k: "0.0%" for k in range(len(levels))})
     _widths(ws, [30, 34, 10, 12, 10, 12, 12, 12])
-
-    chart = BarChart()
-    chart.title = _t(lang, "各等级企业数", "Plants per class")
-    chart.add_data(Reference(ws, min_col=3, min_row=r0, max_row=r0 + len(sl.classes)), True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=r0 + 1, max_row=r0 + len(sl.classes)))
-    chart.legend = None
-    chart.height, chart.width = 7, 12
-    ws.add_chart(chart, "J4")
+    _print_setup(ws, sl, None)
+    ws.add_chart(_class_chart(ws, sl, r0), f"A{ind_end + 2}")
     if ind_rows:
         bars = BarChart()
         bars.type = "bar"
-        bars.title = _t(lang, "各指标达到各级的企业比例", "Share of plants meeting each level")
+        bars.title = gettext_in(N_("Share of plants meeting each level"), lang)
         bars.add_data(
             Reference(ws, min_col=6, max_col=5 + len(levels), min_row=ind_row, max_row=ind_end - 1),
             titles_from_data=True,
         )
-        bars.set_categories(Reference(ws, min_col=1, min_row=ind_row + 1, max_row=ind_end - 1))
+        # Categories are the indicator names in the reader's language, not the ids.
+        bars.set_categories(Reference(ws, min_col=2, min_row=ind_row + 1, max_row=ind_end - 1))
+        for k, lv in enumerate(s.levels[: len(bars.series)]):
+            bars.series[k].graphicalProperties.solidFill = lv.colour.lstrip("#")
+            bars.series[k].graphicalProperties.line.solidFill = lv.colour.lstrip("#")
         bars.y_axis.number_format = "0%"
         bars.y_axis.scaling.min, bars.y_axis.scaling.max = 0, 1
-        bars.height, bars.width = max(8, 0.6 * len(ind_rows)), 16
-        ws.add_chart(bars, "J20")
+        bars.y_axis.delete = False
+        bars.x_axis.delete = False
+        bars.legend.position = "b"
+        bars.height, bars.width = max(8, 0.7 * len(ind_rows)), 22
+        ws.add_chart(bars, f"A{ind_end + 19}")
+
+
+def _class_chart(ws: Any, sl: SectorList, r0: int) -> Any:
+    """One series of plant counts, a category per class in the system's order, each bar in its
+    class's colour, labelled with the count; the category names carry the share."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.chart.marker import DataPoint
+
+    lang = sl.lang
+    # Column I holds the category labels: the class name and its share ("Ⅱ级 … (35.0%)").
+    ws.cell(r0, 9, gettext_in(N_("chart label"), lang))
+    for k, c in enumerate(sl.classes, start=1):
+        ws.cell(r0 + k, 9, f"{c.label} ({c.share * 100:.1f}%)" if sl.n else c.label)
+    ws.column_dimensions["I"].hidden = True
+    chart = BarChart()
+    chart.title = gettext_in(N_("Plants per class"), lang)
+    n = len(sl.classes)
+    chart.add_data(Reference(ws, min_col=3, min_row=r0, max_row=r0 + n), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=9, min_row=r0 + 1, max_row=r0 + n))
+    series = chart.series[0]
+    for k, c in enumerate(sl.classes):
+        colour = sl.system.class_by_id(c.id).colour.lstrip("#")
+        point = DataPoint(idx=k)
+        point.graphicalProperties.solidFill = colour
+        point.graphicalProperties.line.solidFill = colour
+        series.dPt.append(point)
+    series.dLbls = DataLabelList()
+    series.dLbls.showVal = True
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(series.dLbls, flag, False)
+    chart.legend = None
+    chart.y_axis.title = gettext_in(N_("plants"), lang)
+    chart.y_axis.majorGridlines = None
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.visible_cells_only = False  # the label column is hidden
+    chart.height, chart.width = 8, 22
+    return chart
 
 
 def _reduction_sheet(ws: Any, sl: SectorList) -> None:
@@ -338,33 +476,31 @@ def _reduction_sheet(ws: Any, sl: SectorList) -> None:
     _head(
         ws,
         sl,
-        _t(
-            lang,
-            "减排潜力（全部企业达到先进水平）",
-            "Reduction potential (every plant at the advanced level)",
-        ),
+        gettext_in(N_("Reduction potential (every plant at the advanced level)"), lang),
+        11,
     )
     ws.cell(
         3,
         1,
-        _t(
+        gettext_in(
+            N_(
+                "Per plant: max(0, value − level {level} benchmark) × the annual output the workbook gives; summed by substance. Plan targets are national totals for all industry, shown for scale."
+            ),
             lang,
-            f"每家企业：max(0, 指标值 − {sl.advanced_level}级基准值) × 企业填报的年产量；按物质汇总。规划目标为全国工业总量目标，仅作对照。",
-            f"Per plant: max(0, value − level {sl.advanced_level} benchmark) × the annual output the workbook gives; summed by substance. Plan targets are national totals for all industry, shown for scale.",
-        ),
+        ).format(level=sl.advanced_level),
     )
     headers = [
-        _t(lang, "物质/资源", "substance"),
-        _t(lang, "年削减潜力", "potential per year"),
-        _t(lang, "单位", "unit"),
-        _t(lang, "折合吨", "in t"),
-        _t(lang, "计入企业数", "plants counted"),
-        _t(lang, "超基准但缺产量的企业", "above benchmark, no output given"),
-        _t(lang, "指标", "indicators"),
-        _t(lang, "规划2015年目标", "plan 2015 target"),
-        _t(lang, "目标（吨）", "target (t)"),
-        _t(lang, "规划出处", "where in the plan"),
-        _t(lang, "说明", "note"),
+        gettext_in(N_("substance"), lang),
+        gettext_in(N_("potential per year"), lang),
+        gettext_in(N_("unit"), lang),
+        gettext_in(N_("in t"), lang),
+        gettext_in(N_("plants counted"), lang),
+        gettext_in(N_("above benchmark, no output given"), lang),
+        gettext_in(N_("indicators"), lang),
+        gettext_in(N_("plan 2015 target"), lang),
+        gettext_in(N_("target (t)"), lang),
+        gettext_in(N_("where in the plan"), lang),
+        gettext_in(N_("note"), lang),
     ]
     rows = [
         [
@@ -389,15 +525,15 @@ def _reduction_sheet(ws: Any, sl: SectorList) -> None:
         ws.cell(
             end + 1,
             1,
-            _t(lang, "本指标体系未涉及的规划目标", "Plan targets this system does not measure"),
+            gettext_in(N_("Plan targets this system does not measure"), lang),
         )
         end = _table(
             ws,
             end + 2,
             [
-                _t(lang, "规划目标", "plan target"),
-                _t(lang, "目标（吨）", "target (t)"),
-                _t(lang, "规划出处", "where in the plan"),
+                gettext_in(N_("plan target"), lang),
+                gettext_in(N_("target (t)"), lang),
+                gettext_in(N_("where in the plan"), lang),
             ],
             [[f"{t.name} {t.printed}", t.tonnes, t.section] for t in others],
             {2: "#,##0"},
@@ -405,7 +541,7 @@ def _reduction_sheet(ws: Any, sl: SectorList) -> None:
     ev = sl.evaluation
     if ev is None:
         return
-    ws.cell(end + 1, 1, _t(lang, "各企业明细", "Per plant"))
+    ws.cell(end + 1, 1, gettext_in(N_("Per plant"), lang))
     detail = []
     for i in sl.order:
         for p in sl.per_plant_reduction.get(i, []):
@@ -424,31 +560,39 @@ def _reduction_sheet(ws: Any, sl: SectorList) -> None:
                     p.unit,
                 ]
             )
+    first = end + 3
     _table(
         ws,
         end + 2,
         [
-            _t(lang, "名次", "rank"),
-            _t(lang, "企业编号", "plant id"),
-            _t(lang, "指标", "indicator"),
-            _t(lang, "物质/资源", "substance"),
-            _t(lang, "指标值", "value"),
-            _t(lang, "先进基准", "advanced benchmark"),
-            _t(lang, "超出", "excess"),
-            _t(lang, "指标单位", "unit"),
-            _t(lang, "年产量", "annual output"),
-            _t(lang, "年削减潜力", "potential per year"),
-            _t(lang, "单位", "unit"),
+            gettext_in(N_("rank"), lang),
+            gettext_in(N_("plant id"), lang),
+            gettext_in(N_("indicator"), lang),
+            gettext_in(N_("substance"), lang),
+            gettext_in(N_("value"), lang),
+            gettext_in(N_("advanced benchmark"), lang),
+            gettext_in(N_("excess"), lang),
+            gettext_in(N_("unit"), lang),
+            gettext_in(N_("annual output"), lang),
+            gettext_in(N_("potential per year"), lang),
+            gettext_in(N_("unit"), lang),
         ],
         detail,
-        {10: "#,##0.0"},
+        {9: "#,##0", 10: "#,##0.0"},
     )
+    # Value, benchmark and excess with the decimals of the indicator's benchmarks.
+    decimals = {ind.id: indicator_decimals(ind) for ind in sl.system.indicators}
+    for r, row in enumerate(detail, start=first):
+        fmt = excel_format(decimals.get(row[2], 2))
+        for c in (5, 6, 7):
+            ws.cell(r, c).number_format = fmt
     _widths(ws, [22, 18, 10, 12, 12, 14, 34, 22, 14, 50, 40])
+    _print_setup(ws, sl, HEADER_ROW)
 
 
 def _rejected_sheet(ws: Any, sl: SectorList) -> None:
     lang = sl.lang
-    _head(ws, sl, _t(lang, "未能评价的输入", "Rejected inputs"))
+    _head(ws, sl, gettext_in(N_("Rejected inputs"), lang), 8)
     rows = []
     for k, rej in enumerate(sl.result.rejections, start=1):
         for e in rej.errors:
@@ -467,10 +611,8 @@ def _rejected_sheet(ws: Any, sl: SectorList) -> None:
     ws.cell(
         3,
         1,
-        _t(
-            lang,
-            f"输入企业 {sl.result.inputs} 家：已评价 {sl.n} 家，未能评价 {len(sl.result.rejections)} 家。",
-            f"{sl.result.inputs} input plants: {sl.n} evaluated, {len(sl.result.rejections)} rejected.",
+        gettext_in(N_("{inputs} input plants: {n} evaluated, {rejected} rejected."), lang).format(
+            inputs=sl.result.inputs, n=sl.n, rejected=len(sl.result.rejections)
         ),
     )
     _table(
@@ -478,16 +620,19 @@ def _rejected_sheet(ws: Any, sl: SectorList) -> None:
         HEADER_ROW,
         [
             "#",
-            _t(lang, "文件", "file"),
-            _t(lang, "企业编号", "plant id"),
-            _t(lang, "行", "row"),
-            _t(lang, "工作表", "sheet"),
-            _t(lang, "单元格", "cell"),
-            _t(lang, "类型", "kind"),
-            _t(lang, "原因", "reason"),
+            gettext_in(N_("file"), lang),
+            gettext_in(N_("plant id"), lang),
+            gettext_in(N_("row"), lang),
+            gettext_in(N_("sheet"), lang),
+            gettext_in(N_("cell"), lang),
+            gettext_in(N_("kind"), lang),
+            gettext_in(N_("reason"), lang),
         ],
         rows,
         None,
     )
+    if not rows:
+        ws.cell(HEADER_ROW + 1, 1, gettext_in(N_("No input was rejected."), lang))
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
     _widths(ws, [5, 40, 14, 6, 14, 8, 18, 80])
+    _print_setup(ws, sl, HEADER_ROW)

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cpscore.common.atomic import atomic_path
+from cpscore.common.i18n import N_, Labels, gettext_in, status_word
 from cpscore.common.words import level_label
 from cpscore.common.words import number_text as _fmt
 from cpscore.engine.evaluation import Evaluation
+from cpscore.views.text import answer_text, improvement_text
 
 from .sheetfit import fit_height as _fit_height
 from .sheetfit import fit_rows as _fit_rows
@@ -34,158 +36,87 @@ NOTICE_RED = "C00000"
 FONT = "Calibri"
 HEADER_LIMIT = 250  # Excel refuses a header or footer longer than 255 characters
 
-T = {
-    "zh": {
-        "summary": "概要",
-        "indicators": "指标明细",
-        "path": "升级路径",
-        "title": "清洁生产评价结果",
-        "notice": "注意",
-        "plant": "企业",
-        "period": "评价期",
-        "system": "指标体系",
-        "issuer": "发布单位",
-        "effective": "实施日期",
-        "status": "状态",
-        "system_id": "体系编号",
-        "class": "评价结果",
-        "reason": "依据",
-        "scores": "综合评价指数",
-        "score": "指数",
-        "value": "得分",
-        "threshold": "门槛",
-        "for_class": "对应等级",
-        "met": "是否达到",
-        "yes": "达到",
-        "no": "未达到",
-        "blockers": "阻碍升级的因素",
-        "top": "最有价值的三项改进",
-        "points": "分值",
-        "attainment": "各一级指标达标程度（%）",
-        "group": "一级指标",
-        "weight": "权重",
-        "audit": "审计信息",
-        "version": "cpscore 版本",
-        "system_sha": "体系文件 SHA-256",
-        "input": "输入文件",
-        "input_sha": "输入文件 SHA-256",
-        "time": "评价时间",
-        "rule": "触发规则",
-        "id": "编号",
-        "name": "指标名称",
-        "limiting": "限定性",
-        "unit": "单位",
-        "benchmark": "基准值",
-        "level": "达到级别",
-        "nominal": "权重",
-        "effective_w": "有效权重",
-        "contribution": "贡献",
-        "target_level": "目标级别",
-        "target": "目标值",
-        "gap_abs": "差距",
-        "gap_pct": "差距 %",
-        "source": "数据来源",
-        "missing": "缺失",
-        "n/a": "不适用",
-        "none": "未达到",
-        "typed": "填报",
-        "converted": "换算自",
-        "computed": "由原始数据计算",
-        "path_title": "从{}到{}的最小改进组合",
-        "top_class": "已达到最高级别，无需升级路径。",
-        "unreachable": "仅靠改进指标无法升级：",
-        "forced": "必须（限定性）",
-        "optional": "选择",
-        "now": "当前值",
-        "level_now": "当前级别",
-        "change": "需改变",
-        "cost": "相对改进",
-        "gain": "增加分值",
-        "total": "合计",
-        "after": "改进后",
-        "cost_note": "相对改进 = |目标值 − 当前值| / |当前值|（定性指标每升一级计 1，缺失数据计 1）；在满足全部限定性要求的前提下，选取相对改进之和最小的组合（精确求解）。",
-        "reduce": "降低",
-        "increase": "提高",
-        "provide": "补充数据，且须",
-        "page": "第 &P 页，共 &N 页",
-        "limiting_mark": "是",
-    },
-    "en": {
-        "summary": "Summary",
-        "indicators": "Indicators",
-        "path": "Path to next class",
-        "title": "Clean-production scorecard",
-        "notice": "NOTICE",
-        "plant": "Plant",
-        "period": "Evaluation period",
-        "system": "Indicator system",
-        "issuer": "Issuer",
-        "effective": "In force from",
-        "status": "Status",
-        "system_id": "System id",
-        "class": "Class",
-        "reason": "Reason",
-        "scores": "Composite indices",
-        "score": "Index",
-        "value": "Score",
-        "threshold": "Threshold",
-        "for_class": "For class",
-        "met": "Met",
-        "yes": "met",
-        "no": "not met",
-        "blockers": "What blocks the next class",
-        "top": "Three most valuable improvements",
-        "points": "points",
-        "attainment": "Attainment by group (%)",
-        "group": "Group",
-        "weight": "Weight",
-        "audit": "Audit",
-        "version": "cpscore version",
-        "system_sha": "System file SHA-256",
-        "input": "Input file",
-        "input_sha": "Input file SHA-256",
-        "time": "Evaluated at",
-        "rule": "Rule fired",
-        "id": "id",
-        "name": "Indicator",
-        "limiting": "Limiting",
-        "unit": "Unit",
-        "benchmark": "Benchmark",
-        "level": "Level met",
-        "nominal": "Weight",
-        "effective_w": "Effective weight",
-        "contribution": "Contribution",
-        "target_level": "Next level",
-        "target": "Target",
-        "gap_abs": "Gap",
-        "gap_pct": "Gap %",
-        "source": "Source",
-        "missing": "missing",
-        "n/a": "n/a",
-        "none": "none",
-        "typed": "typed",
-        "converted": "converted from",
-        "computed": "computed from raw data",
-        "path_title": "Smallest set of improvements from {} to {}",
-        "top_class": "Already at the top class: no path needed.",
-        "unreachable": "Improvements alone cannot lift the plant:",
-        "forced": "required (limiting)",
-        "optional": "chosen",
-        "now": "Value now",
-        "level_now": "Level now",
-        "change": "Change",
-        "cost": "Relative improvement",
-        "gain": "Points added",
-        "total": "Total",
-        "after": "after",
-        "cost_note": "Relative improvement = |target − value| / |value| (qualitative: 1 per level step; missing data: 1). The set shown meets every limiting requirement and has the least total relative improvement (exact).",
-        "reduce": "reduce",
-        "increase": "increase",
-        "provide": "supply data that meets",
-        "page": "page &P of &N",
-        "limiting_mark": "yes",
-    },
-}
+T = Labels(
+    {
+        "summary": N_("Summary"),
+        "indicators": N_("Indicators"),
+        "path": N_("Path to next class"),
+        "title": N_("Clean-production scorecard"),
+        "notice": N_("NOTICE"),
+        "plant": N_("Plant"),
+        "period": N_("Evaluation period"),
+        "system": N_("Indicator system"),
+        "issuer": N_("Issuer"),
+        "effective": N_("In force from"),
+        "status": N_("Status"),
+        "system_id": N_("System id"),
+        "class": N_("Class"),
+        "reason": N_("Reason"),
+        "scores": N_("Composite indices"),
+        "score": N_("Index"),
+        "value": N_("Score"),
+        "threshold": N_("Threshold"),
+        "for_class": N_("For class"),
+        "met": N_("Met"),
+        "yes": N_("met"),
+        "no": N_("not met"),
+        "blockers": N_("What blocks the next class"),
+        "top": N_("Three most valuable improvements"),
+        "points": N_("points"),
+        "attainment": N_("Attainment by group (%)"),
+        "group": N_("Group"),
+        "weight": N_("Weight"),
+        "audit": N_("Audit"),
+        "version": N_("cpscore version"),
+        "system_sha": N_("System file SHA-256"),
+        "input": N_("Input file"),
+        "input_sha": N_("Input file SHA-256"),
+        "time": N_("Evaluated at"),
+        "rule": N_("Rule fired"),
+        "id": N_("id"),
+        "name": N_("Indicator"),
+        "limiting": N_("Limiting"),
+        "unit": N_("Unit"),
+        "benchmark": N_("Benchmark"),
+        "level": N_("Level met"),
+        "nominal": N_("Weight"),
+        "effective_w": N_("Effective weight"),
+        "contribution": N_("Contribution"),
+        "target_level": N_("Next level"),
+        "target": N_("Target"),
+        "gap_abs": N_("Gap"),
+        "gap_pct": N_("Gap %"),
+        "source": N_("Source"),
+        "missing": N_("missing"),
+        "n/a": N_("n/a"),
+        "none": N_("none"),
+        "typed": N_("typed"),
+        "converted": N_("converted from"),
+        "computed": N_("computed from raw data"),
+        "path_title": N_("Smallest set of improvements from {} to {}"),
+        "top_class": N_("Already at the top class: no path needed."),
+        "unreachable": N_("Improvements alone cannot lift the plant:"),
+        "forced": N_("required (limiting)"),
+        "optional": N_("chosen"),
+        "now": N_("Value now"),
+        "level_now": N_("Level now"),
+        "change": N_("Change"),
+        "cost": N_("Relative improvement"),
+        "gain": N_("Points added"),
+        "total": N_("Total"),
+        "after": N_("after"),
+        "cost_note": N_(
+            "Relative improvement = |target − value| / |value| (qualitative: 1 per level step; missing data: 1). The set shown meets every limiting requirement and has the least total relative improvement (exact)."
+        ),
+        "reduce": N_("reduce"),
+        "increase": N_("increase"),
+        "provide": N_("supply data that meets"),
+        "page": N_("page &P of &N"),
+        "basis": N_("(benchmarks for {basis})"),
+        "cap": N_("Index cap"),
+        "limiting_mark": N_("yes"),
+    }
+)
 _OPS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 
 
@@ -263,7 +194,7 @@ def write_scorecard(
     """Write plant i's scorecard workbook (atomically)."""
     from openpyxl import Workbook
 
-    lang = "en" if lang == "en" else "zh"
+    lang = gettext_in(N_("en"), lang)
     doc = ev.document(i, lang)
     nxt = ev.next_class_path(i, lang)
     when = (evaluated_at or dt.datetime.now(dt.UTC).astimezone()).isoformat(timespec="seconds")
@@ -279,6 +210,14 @@ def write_scorecard(
     _path(path_ws, ev, doc, nxt, lang, st)
     for ws in wb.worksheets:
         _print_setup(ws, doc, lang, when)
+    # The indicator detail runs over two pages across at a readable size, split after the
+    # benchmarks, with the id, group and name columns repeated (never shrunk to one A4 width).
+    from openpyxl.worksheet.pagebreak import Break
+
+    indicators.page_setup.fitToWidth = 2
+    indicators.print_title_cols = "A:D"
+    bench_cols = len(ev.system.levels) if ev.system.method == "graded" else 1
+    indicators.col_breaks.append(Break(id=7 + bench_cols))
     _define_names(wb, summary.title, names)
     with atomic_path(path) as tmp:
         wb.save(tmp)
@@ -339,7 +278,7 @@ def _summary(
     row = _kv(ws, row, t["issuer"], sysb["issuer"], st)
     row = _kv(ws, row, t["effective"], sysb["effective"] or "—", st)
     status_row = row
-    row = _kv(ws, row, t["status"], sysb["status"], st)
+    row = _kv(ws, row, t["status"], status_word(sysb["status"], lang), st)
     if not sysb["official"]:
         ws.cell(status_row, 2).font = st.Font(bold=True, color=NOTICE_RED)
     row = _kv(ws, row, t["system_id"], sysb["id"], st)
@@ -360,6 +299,9 @@ def _summary(
     row += 1
     names["cpscore_reason"] = f"B{row}"
     row = _kv(ws, row, t["reason"], klass["reason"], st)
+    for note in doc.get("unreachable", []):  # an index capped by indicators without benchmarks
+        row = _kv(ws, row, t["cap"], note, st)
+        ws.cell(row - 1, 2).font = st.Font(bold=True, color=NOTICE_RED)
     row += 1
 
     # Scores against their thresholds.
@@ -412,10 +354,8 @@ def _summary(
             ws.cell(row, 2, t["limiting_mark"] if g["limiting"] else "")
             lab = ws.cell(row, 3, level_label(g["level"], lang))
             st.level_cell(lab, g["level"])
-            target = g.get("target") or {}
-            text = target_text(target, t)
-            if g.get("missing"):
-                text = f"{t['provide']} {text}"
+            # The current value, the target and the unit together (现值 88 kWh/t → Ⅰ级 ≤85 kWh/t).
+            text = improvement_text(g, lang, points=False)
             c = ws.cell(row, 4, text)
             c.alignment = st.wrap
             ws.cell(row, 5, g["points"]).number_format = "0.00"
@@ -513,7 +453,7 @@ def _value_text(row: dict[str, Any], lang: str) -> Any:
     t = T[lang]
     v = row["value"]
     if row["kind"] == "qualitative" and v is not None:
-        return t["none"] if v == "none" else level_label(v, lang)
+        return answer_text(v, lang)  # 是/否, Ⅱ级, 未达到: never "yes级"
     if row["status"] == "n/a":
         return t["n/a"]
     return v
@@ -583,6 +523,8 @@ def _indicators(ws: Any, ev: Evaluation, doc: dict[str, Any], lang: str, st: _St
             values += [benchmark_text(row["benchmarks"].get(lv.id)) for lv in sys.levels]
         else:
             values.append(benchmark_text(row["benchmarks"].get("S_o")))
+        if row.get("benchmark_basis"):  # a variant applied: say whose benchmarks these are
+            values[2] += "\n" + t["basis"].format(basis=row["benchmark_basis"])
         values += [row["weight"]["nominal"], row["weight"]["effective"]]
         values += [row["contributions"].get(s) for s in scores]
         gap = row.get("gap") or {}
@@ -685,7 +627,7 @@ def _path(
     for x in nxt.improvements:
         value = x.value
         if x.kind == "qualitative" and value is not None:
-            value = t["none"] if value == "none" else level_label(value, lang)
+            value = answer_text(value, lang)
         change = ""
         if x.missing:
             change = t["provide"]

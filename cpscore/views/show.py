@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cpscore.common.i18n import N_, gettext_in, status_word
 from cpscore.system.model import Benchmark, System
+from cpscore.system.wording import condition_words, level_label, variant_words
 
 
 def _benchmark(b: Benchmark) -> dict[str, Any]:
@@ -16,14 +18,19 @@ def _benchmark(b: Benchmark) -> dict[str, Any]:
     return {"op": b.op, "value": num(b.value), "printed": b.printed or b.describe()}
 
 
-def normalised(system: System) -> dict[str, Any]:
-    """Groups with weights; indicators with weight, direction, benchmarks per level, limiting, kind."""
+def normalised(system: System, lang: str = "zh") -> dict[str, Any]:
+    """Groups with weights; indicators with weight, direction, benchmarks per level, limiting, kind.
+
+    Variants carry their condition in words (``"words"``: 水泥粉磨站：Ⅰ级 ≤32，Ⅱ级 ≤36，Ⅲ级 ≤40) beside
+    the condition itself, so a reader never has to parse the rule syntax.
+    """
     return {
         "id": system.id,
         "sector": system.sector,
         "version": system.version,
         "title": system.title.zh,
         "status": system.status,
+        "status_label": status_word(system.status, lang),
         "notice": system.notice.zh if system.notice and not system.official else None,
         "method": system.method,
         "levels": [{"id": lv.id, "zh": lv.name.zh, "en": lv.name.en} for lv in system.classes],
@@ -50,12 +57,16 @@ def normalised(system: System) -> dict[str, Any]:
                         "variants": [
                             {
                                 "when": v.when,
+                                "words": variant_words(system, v, lang),
                                 "benchmarks": {k: _benchmark(b) for k, b in v.benchmarks.items()},
                             }
                             for v in i.variants
                         ],
                         "requirements": {k: t.zh for k, t in i.requirements.items()},
                         "applies_when": i.applies_when,
+                        "applies_when_words": condition_words(system, i.applies_when, lang)
+                        if i.applies_when
+                        else None,
                     }
                     for i in g.indicators
                 ],
@@ -74,13 +85,28 @@ def render_table(system: System, lang: str = "zh") -> None:
     console = Console()
     if system.notice and not system.official:
         console.print(f"[bold red]{system.notice.get(lang)}[/bold red]")
-    table = Table(title=f"{system.title.get(lang)} ({system.id}, {system.status})", show_lines=True)
-    for col in ("group (w)", "indicator", "unit", "w", *[lv.id for lv in system.levels], "*"):
+    table = Table(
+        title=f"{system.title.get(lang)} ({system.id}, {status_word(system.status, lang)})",
+        show_lines=True,
+    )
+    heads = (
+        gettext_in(N_("group (weight)"), lang),
+        gettext_in(N_("indicator"), lang),
+        gettext_in(N_("unit"), lang),
+        gettext_in(N_("weight"), lang),
+        *[level_label(lv.id, lang) for lv in system.levels],
+        gettext_in(N_("limiting"), lang),
+    )
+    for col in heads:
         table.add_column(col, overflow="fold")
     for g in system.groups:
         for k, i in enumerate(g.indicators):
             group = (
-                f"{g.name.get(lang)} ({g.weight:g}{', bonus' if g.bonus else ''})" if k == 0 else ""
+                f"{g.name.get(lang)} ({g.weight:g}"
+                + (gettext_in(N_(", bonus"), lang) if g.bonus else "")
+                + ")"
+                if k == 0
+                else ""
             )
             cells = []
             for lv in system.levels:
@@ -91,5 +117,18 @@ def render_table(system: System, lang: str = "zh") -> None:
                     t = i.requirements.get(lv.id)
                     cells.append(t.get(lang) if t else "")
             w = f"{i.weight:g}" if i.weight is not None else f"{i.weight_set}*"
-            table.add_row(group, i.name.get(lang), i.unit, w, *cells, "*" if i.limiting else "")
+            name = i.name.get(lang)
+            if i.applies_when:
+                name += "\n" + gettext_in(N_("applies to: {when}"), lang).format(
+                    when=condition_words(system, i.applies_when, lang)
+                )
+            table.add_row(group, name, i.unit, w, *cells, "*" if i.limiting else "")
+            for v in i.variants:  # a row per variant: its plant facts in words, its benchmarks
+                when = gettext_in(N_("for {when}"), lang).format(
+                    when=condition_words(system, v.when, lang)
+                )
+                bench = [
+                    b.describe() if (b := v.benchmarks.get(lv.id)) else "" for lv in system.levels
+                ]
+                table.add_row("", f"↳ {when}", "", "", *bench, "")
     console.print(table)

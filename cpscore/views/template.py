@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.common.atomic import atomic_path
+from cpscore.common.i18n import N_, Term, gettext_in, status_word
 from cpscore.common.words import level_label
 from cpscore.system.model import Fact, Indicator, System
+from cpscore.system.wording import benchmarks_words, variant_words
 
 from .neutralise import set_cell
 from .sheetfit import fit_rows
@@ -34,9 +36,9 @@ HEADERS = {
 VALUE_COL, NOTE_COL = 5, 6  # 1-based columns of the indicator sheet's input cells
 INPUT_FILL = "FFF2CC"
 HEADER_FILL = "D9E1F2"
-NA = {"zh": "不适用", "en": "n/a"}
-NONE = {"zh": "未达到", "en": "none"}
-YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
+NA = Term(N_("n/a"))
+NONE = Term(N_("none"))
+YES_NO = (Term(N_("yes")), Term(N_("no")))
 PLANT_KEYS = (
     ("id", "企业编号", "plant id"),
     ("name", "企业名称", "plant name"),
@@ -48,7 +50,7 @@ PLANT_KEYS = (
 def answer_choices(system: System, ind: Indicator, lang: str) -> list[str]:
     """What the drop-down of a qualitative indicator offers; the reader accepts each of these."""
     if ind.answer == "yes_no":
-        return [*YES_NO[lang], NA[lang]]
+        return [*(t[lang] for t in YES_NO), NA[lang]]
     levels = [level_label(lv.id, lang) if lang == "zh" else lv.id for lv in system.levels]
     return [*levels, NONE[lang], NA[lang]]
 
@@ -56,7 +58,7 @@ def answer_choices(system: System, ind: Indicator, lang: str) -> list[str]:
 def fact_choices(system: System, f: Fact, lang: str) -> list[str]:
     """Drop-down of an enum or boolean fact: the value labels in ``lang`` where the system has them."""
     if f.type == "boolean":
-        return list(YES_NO[lang])
+        return [t[lang] for t in YES_NO]
     spec = next((x for x in system.raw.get("facts", ()) if x["id"] == f.id), {})
     labels = spec.get("value_labels", {})
     return [labels.get(v, {}).get(lang) or labels.get(v, {}).get("zh") or v for v in f.values]
@@ -64,11 +66,11 @@ def fact_choices(system: System, f: Fact, lang: str) -> list[str]:
 
 def benchmark_text(system: System, ind: Indicator, lang: str) -> str:
     """Benchmarks per level in one line ('Ⅰ级 ≤100；Ⅱ级 ≤105'), for reading, never parsed."""
-    sep = "；" if lang == "zh" else "; "
+    sep = gettext_in(N_("; "), lang)
     if system.method == "composite":
         if ind.benchmark is None:
             return ""
-        return ("基准值 " if lang == "zh" else "S_o ") + f"{ind.benchmark:g}"
+        return (gettext_in(N_("S_o "), lang)) + f"{ind.benchmark:g}"
     if not ind.quantitative:
         return sep.join(
             f"{level_label(lv.id, lang)}: {ind.requirements[lv.id].get(lang)}"
@@ -76,14 +78,11 @@ def benchmark_text(system: System, ind: Indicator, lang: str) -> str:
             if lv.id in ind.requirements
         )
     bms = ind.benchmarks or {}
-    parts = [
-        f"{level_label(lv.id, lang)} {_plain(bms[lv.id])}" for lv in system.levels if lv.id in bms
-    ]
-    if ind.variants:
-        parts.append(
-            "另有按企业条件的基准值" if lang == "zh" else "other benchmarks by plant facts"
-        )
-    return sep.join(parts) if parts else ("无基准值" if lang == "zh" else "no benchmark")
+    base = benchmarks_words(system, bms, lang) if bms else gettext_in(N_("no benchmark"), lang)
+    if not ind.variants:
+        return base
+    # Benchmarks that depend on plant facts, in words: 水泥粉磨站：Ⅰ级 ≤32，Ⅱ级 ≤36，Ⅲ级 ≤40.
+    return sep.join([base, *(variant_words(system, v, lang) for v in ind.variants)])
 
 
 def _plain(b: Any) -> str:
@@ -95,38 +94,36 @@ def _plain(b: Any) -> str:
 
 def indicator_comment(system: System, ind: Indicator, lang: str) -> str:
     """Definition, formula, benchmarks (as printed) or requirements, and notes of one indicator."""
-    zh = lang == "zh"
     lines = [f"{ind.name.get(lang)} ({ind.id})"]
     if ind.limiting:
-        lines.append("限定性指标（*）" if zh else "limiting indicator (*)")
+        lines.append(gettext_in(N_("limiting indicator (*)"), lang))
     if ind.definition:
-        lines.append(("定义：" if zh else "Definition: ") + ind.definition.get(lang))
+        lines.append((gettext_in(N_("Definition: "), lang)) + ind.definition.get(lang))
     if ind.formula:
-        lines.append(("计算公式：" if zh else "Formula: ") + ind.formula)
+        lines.append((gettext_in(N_("Formula: "), lang)) + ind.formula)
     if ind.quantitative and ind.benchmarks:
         for lv in system.levels:
             b = ind.benchmarks.get(lv.id)
             if b is not None:
                 lines.append(f"{level_label(lv.id, lang)}: {b.describe()}")
     for v in ind.variants:
-        text = "; ".join(f"{k} {_plain(b)}" for k, b in v.benchmarks.items())
-        lines.append(f"{'条件' if zh else 'when'} {v.when}: {text}")
+        lines.append(variant_words(system, v, lang))
     if not ind.quantitative:
         for lv in system.levels:
             if lv.id in ind.requirements:
                 lines.append(f"{level_label(lv.id, lang)}: {ind.requirements[lv.id].get(lang)}")
         if ind.answer == "yes_no":
-            lines.append("填 是/否" if zh else "Answer yes or no")
+            lines.append(gettext_in(N_("Answer yes or no"), lang))
         else:
-            lines.append("填达到的最高级别" if zh else "Answer the best level met")
+            lines.append(gettext_in(N_("Answer the best level met"), lang))
     if ind.plausible:
         lo, hi = ind.plausible
         lines.append(
-            ("合理范围：" if zh else "Plausible range: ") + f"{_g(lo)}–{_g(hi)} {ind.unit}".strip()
+            (gettext_in(N_("Plausible range: "), lang)) + f"{_g(lo)}–{_g(hi)} {ind.unit}".strip()
         )
     note = _raw_indicator(system, ind.id).get("note")
     if note:
-        lines.append(("说明：" if zh else "Note: ") + note)
+        lines.append((gettext_in(N_("Note: "), lang)) + note)
     return "\n".join(lines)
 
 
@@ -146,10 +143,16 @@ def _instructions(system: System, lang: str) -> list[tuple[str, str]]:
     """(style, text) lines of the instructions sheet."""
     zh = lang == "zh"
     notice = system.notice.get(lang) if system.notice and not system.official else ""
-    eff = system.effective or ("未生效（草案）" if zh else "not in force (draft)")
+    eff = system.effective or (gettext_in(N_("not in force (draft)"), lang))
     lines = [
         ("title", system.title.get(lang)),
-        ("plain", f"{system.id} · {system.issuer.get(lang)} · {eff} · status: {system.status}"),
+        (
+            "plain",
+            f"{system.id} · {system.issuer.get(lang)} · {eff} · "
+            + gettext_in(N_("status: {status}"), lang).format(
+                status=status_word(system.status, lang)
+            ),
+        ),
     ]
     if notice:
         lines.append(("notice", notice))
@@ -301,7 +304,7 @@ def write_plant_workbook(
     for f in system.facts:
         value = facts.get(f.id, f.default)
         if f.type == "boolean" and isinstance(value, bool):
-            value = YES_NO[lang][0 if value else 1]
+            value = YES_NO[0 if value else 1][lang]
         help_text = f.name.get(lang) + (f" ({f.unit})" if f.unit else "")
         if f.help:
             help_text += f" — {f.help.get(lang)}"
@@ -389,9 +392,7 @@ def write_plant_workbook(
 def _list_validation(choices: list[str], DataValidation: Any, lang: str) -> Any:
     formula = '"' + ",".join(choices) + '"'
     dv = DataValidation(type="list", formula1=formula, allow_blank=True)
-    dv.error = ("请从下拉列表选择：" if lang == "zh" else "Choose from the list: ") + " / ".join(
-        choices
-    )
+    dv.error = (gettext_in(N_("Choose from the list: "), lang)) + " / ".join(choices)
     dv.errorTitle = "cpscore"
     dv.showErrorMessage = True
     return dv

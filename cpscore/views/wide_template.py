@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cpscore.common.atomic import atomic_path
+from cpscore.common.i18n import N_, gettext_in, status_word
 from cpscore.read.wide_header import WIDE_META, WIDE_SHEET
 from cpscore.system.model import System
 
@@ -19,11 +20,8 @@ from .template import answer_choices
 
 def _label(system: System, key: str, kind: str, lang: str) -> str:
     if kind == "meta":
-        return {
-            "id": ("企业编号", "plant id"),
-            "name": ("企业名称", "plant name"),
-            "period": ("评价期", "evaluation period"),
-        }[key][0 if lang == "zh" else 1]
+        meta = {"id": N_("plant id"), "name": N_("plant name"), "period": N_("evaluation period")}
+        return gettext_in(meta[key], lang)
     if kind == "fact":
         f = system.fact(key)
         assert f is not None
@@ -78,16 +76,19 @@ def write_wide_workbook(
         for c in range(1, len(cols) + 1):
             ws.cell(r, c).fill = fill
     ws.freeze_panes = "B3"
-    notes = wb.create_sheet("填写说明" if lang == "zh" else "Instructions")
+    notes = wb.create_sheet(gettext_in(N_("Instructions"), lang))
     notice = system.notice.get(lang) if system.notice and not system.official else ""
     for r, line in enumerate(
         [
             system.title.get(lang),
-            f"{system.id} · {system.status}",
+            f"{system.id} · {status_word(system.status, lang)}",
             notice,
-            "每行一个企业；第2行为列代码，请勿修改。定量指标填数值（单位见第1行），定性指标填达到的最高级别，不适用填 n/a。"
-            if lang == "zh"
-            else "One row per plant; row 2 holds the column codes, keep it. Quantitative: a number in the unit of row 1; qualitative: the best level met; n/a where it does not apply.",
+            gettext_in(
+                N_(
+                    "One row per plant; row 2 holds the column codes, keep it. Quantitative: a number in the unit of row 1; qualitative: the best level met; n/a where it does not apply."
+                ),
+                lang,
+            ),
         ],
         start=1,
     ):
