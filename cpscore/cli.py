@@ -18,6 +18,7 @@ from cpscore.common.errors import CpscoreError
 from cpscore.common.i18n import N_, _, language, set_language, status_word
 
 LANGS = click.Choice(["zh", "en"])
+WEB_INSTALL = 'pip install "cpscore[web]"'
 # Set by a --format json option: errors then go to stdout as {"error": {...}}, never as prose.
 _json_errors = False
 
@@ -608,6 +609,7 @@ def batch(
 
 
 @main.command()
+@_lang_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option(
@@ -646,6 +648,7 @@ def serve(
     jobs: int | None,
     public_url: str | None,
     secure_cookies: bool,
+    lang: str,
 ) -> None:
     """Run the web service: evaluation campaigns for associations and firms, and the API.
 
@@ -661,8 +664,9 @@ def serve(
         from cpscore.web.service import add_admin as add_administrator
     except ImportError as e:
         raise click.UsageError(
-            f"the web service needs the extra 'web' ({e.name} is missing): "
-            'pip install "cpscore[web]"'
+            _("the web service needs the extra 'web' ({name} is missing): {command}").format(
+                name=e.name, command=WEB_INSTALL
+            )
         ) from None
     settings = Settings(
         Path(data),
@@ -671,6 +675,7 @@ def serve(
         jobs or 0,
         public_url,
         secure_cookies,
+        lang,
     )
     if add_admin:
         password = os.environ.get("CPSCORE_ADMIN_PASSWORD") or click.prompt(

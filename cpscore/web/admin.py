@@ -16,8 +16,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cpscore.common.i18n import N_
+
 from . import downloads
-from .evaluation import Wanted, message
+from .evaluation import Wanted
 from .firm_table import read_firms_isolated
 from .forms import posted, text
 from .lists import latest
@@ -179,7 +181,9 @@ async def create_campaign(request: Request) -> Response:
     name, period = text(form, "name", 200), text(form, "period", 50)
     if sid not in ids or deadline is None or not name or not period:
         problem = t(
-            "Give the campaign a name, a system, an evaluation period and a deadline (YYYY-MM-DD)."
+            N_(
+                "Give the campaign a name, a system, an evaluation period and a deadline (YYYY-MM-DD)."
+            )
         )
         return RedirectResponse(f"/admin?problem={quote(problem)}", status_code=303)
     with service_of(request).db.begin() as db:
@@ -224,7 +228,6 @@ def campaign_view(request: Request, cid: int) -> dict[str, Any]:
         "sl": sl,
         "open": now() < open_until(campaign.deadline),
         "colours": {k.id: k.colour for k in sys_.classes},
-        "message": message,
     }
 
 
@@ -262,7 +265,7 @@ async def add_firm(request: Request, cid: int) -> Response:
         added = add_firms(db, campaign_of(db, cid), [row])
     if not added:
         t = translator(lang_of(request))
-        problem = t("A firm needs a name, and its id must not be in this campaign already.")
+        problem = t(N_("A firm needs a name, and its id must not be in this campaign already."))
         return RedirectResponse(
             f"/admin/campaigns/{cid}?problem={quote(problem)}#firms", status_code=303
         )

@@ -2,8 +2,8 @@
 
 It answers with the result document of ``cpscore evaluate --format json``
 (``schemas/result.schema.json``), or with ``?format=xlsx`` the Excel scorecard, or a JSON error
-``{"error": {"kind", "file", "sheet", "cell", "message", ...}, "errors": [...]}`` with the kinds
-the CLI reports. Nothing is stored: the upload is deleted as soon as it has been evaluated.
+``{"error": {"kind", "file", "sheet", "cell", "found", "expected", "message"[, "errors": [...]]}}``
+exactly as the CLI prints it with ``--format json``. Nothing is stored: the upload is deleted as soon as it has been evaluated.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from cpscore.common.errors import CpscoreError
 from cpscore.common.i18n import _
 
-from .evaluation import Wanted, message
+from .evaluation import Wanted
 from .service import Service, system
 from .storage import TooLarge, temporary
 
@@ -34,16 +34,19 @@ ERROR_SCHEMA = {
             "properties": {
                 k: {"type": "string"}
                 for k in ("kind", "file", "sheet", "cell", "message", "found", "expected")
-            },
+            }
+            | {"errors": {"type": "array", "items": {"type": "object"}}},
         },
-        "errors": {"type": "array", "items": {"type": "object"}},
     },
 }
 
 
 def error_response(status: int, errors: list[dict[str, str]]) -> JSONResponse:
-    full = [{**e, "message": message(e)} for e in errors]
-    return JSONResponse({"error": full[0], "errors": full}, status_code=status)
+    """The JSON error of ``cpscore evaluate --format json``: the first error's fields, and with
+    several every one under ``errors``."""
+    plain = [{k: v for k, v in e.items() if k != "line"} for e in errors]
+    error = {**plain[0], "errors": plain} if len(plain) > 1 else plain[0]
+    return JSONResponse({"error": error}, status_code=status)
 
 
 def usage_error(text: str, status: int = 400) -> JSONResponse:
@@ -122,7 +125,7 @@ def evaluate(
         )
         outcome = service.evaluator.evaluate(sys_, stored.path, want)
         if outcome.result is None:
-            return error_response(422, outcome.errors)
+            return error_response(422, outcome.errors[lang])
         if outcome.result.scorecard is not None:
             return Response(
                 outcome.result.scorecard,

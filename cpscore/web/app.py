@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cpscore.common.i18n import N_
 from cpscore.common.version import __version__
 
 from . import admin, api, firms
@@ -149,7 +150,11 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         t = translator(lang_of(request))
-        messages = {404: t("Not found."), 403: t("Not allowed."), 405: t("Not allowed.")}
+        messages = {
+            404: t(N_("Not found.")),
+            403: t(N_("Not allowed.")),
+            405: t(N_("Not allowed.")),
+        }
         return error_page(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)))
 
     @app.exception_handler(RequestValidationError)
@@ -177,7 +182,7 @@ def create_app(settings: Settings) -> FastAPI:
         log.exception("internal error on %s %s", request.method, request.url.path)
         t = translator(lang_of(request))
         return error_page(
-            request, 500, t("Something went wrong on the server; it has been logged.")
+            request, 500, t(N_("Something went wrong on the server; it has been logged."))
         )
 
     @app.get("/", include_in_schema=False)

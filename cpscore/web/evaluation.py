@@ -15,12 +15,14 @@ import datetime as dt
 import math
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cpscore.batch.run import FileResult, ReadingPool, read_plant
 from cpscore.common.errors import InputError, Location
+from cpscore.common.i18n import Msg, set_language
 from cpscore.engine.batch_result import Rejection
 from cpscore.system.model import System
 
@@ -48,8 +50,8 @@ def relabel(obj: Any, old: str, new: str) -> Any:
     return obj
 
 
-def message(error: dict[str, str]) -> str:
-    """The one line the CLI prints for an input error."""
+def line(error: dict[str, str]) -> str:
+    """The one line the CLI prints for an input error, in the language in force."""
     where = Location(error.get("file", ""), error.get("sheet", ""), error.get("cell", ""))
     return InputError(error["kind"], where, error["found"], error["expected"]).describe()
 
@@ -70,12 +72,22 @@ class Wanted:
     """What to make of one upload."""
 
     name: str  # the file as uploaded
+    # Languages of the documents, paths and errors (the first is read in; errors are rendered
+    # in the worker, which runs one task at a time, so its process language can be set).
     langs: tuple[str, ...] = LANGS  # result documents (and paths to the next class) wanted
     paths: bool = True
     strict: bool = False
     scorecard: str | None = None  # the scorecard's language, when one is wanted
     evaluated_at: dt.datetime | None = None
     tmp: str = ""  # where the worker may write the scorecard
+
+
+@dataclass
+class Refused(FileResult):
+    """An upload that cannot be evaluated: its errors in each language asked for, each with the
+    CLI's line (``line``)."""
+
+    errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,15 +99,36 @@ class Evaluated(FileResult):
     scorecard: bytes | None = None
 
 
-def _refused(name: str, errors: list[InputError]) -> FileResult:
-    return FileResult(rejections=[Rejection(name, [e.as_dict() for e in errors])])
+def _refused(want: Wanted, errors_in: Callable[[], list[dict[str, str]]]) -> Refused:
+    """``errors_in()`` (InputError dicts) rendered in every language wanted."""
+    by_lang = {}
+    for lang in want.langs or LANGS[:1]:
+        set_language(lang)
+        by_lang[lang] = [{**e, "line": line(e)} for e in errors_in()]
+    set_language(want.langs[0] if want.langs else None)
+    first = next(iter(by_lang.values()))
+    return Refused(rejections=[Rejection(want.name, first)], errors=by_lang)
+
+
+def _read(path: str, system: System, want: Wanted) -> FileResult:
+    return relabel(read_plant(path, system), path, want.name)
 
 
 def evaluate_upload(path: str, system: System, want: Wanted) -> FileResult:
     """In a worker: read, score and explain one plant workbook. Never raises."""
-    read = relabel(read_plant(path, system), path, want.name)
+    set_language(want.langs[0] if want.langs else None)
+    read = _read(path, system, want)
     if read.rejections:
-        return read
+        first = [e for r in read.rejections for e in r.errors]
+        again = iter([first])  # the first language's errors are those just read
+
+        def errors_in() -> list[dict[str, str]]:
+            got = next(again, None)
+            if got is None:  # another language: read once more, the messages in it
+                got = [e for r in _read(path, system, want).rejections for e in r.errors]
+            return got
+
+        return _refused(want, errors_in)
     try:
         from cpscore.engine.evaluate import missing_value_errors
         from cpscore.engine.sector_list import rank_score
@@ -103,7 +136,7 @@ def evaluate_upload(path: str, system: System, want: Wanted) -> FileResult:
 
         ev = evaluate_records(system, read.records)
         if want.strict and (errors := missing_value_errors(ev, 0)):
-            return _refused(want.name, errors)
+            return _refused(want, lambda: [e.as_dict() for e in errors])
         out = Evaluated(
             read.records,
             documents={lang: plain(ev.document(0, lang)) for lang in want.langs},
@@ -123,9 +156,9 @@ def evaluate_upload(path: str, system: System, want: Wanted) -> FileResult:
             "internal",
             Location(want.name),
             found,
-            "a workbook cpscore can evaluate (this is a cpscore defect; please report it)",
+            Msg("a workbook cpscore can evaluate (this is a cpscore defect; please report it)"),
         )
-        return _refused(want.name, [error])
+        return _refused(want, lambda: [error.as_dict()])
 
 
 def scorecard_bytes(ev: Evaluation, lang: str, tmp: Path, when: dt.datetime | None) -> bytes:
@@ -138,10 +171,11 @@ def scorecard_bytes(ev: Evaluation, lang: str, tmp: Path, when: dt.datetime | No
 
 @dataclass
 class Outcome:
-    """One upload: what the worker made of it, or the errors that stopped it."""
+    """One upload: what the worker made of it, or the errors that stopped it (per language:
+    InputError.as_dict() with the CLI's ``line``)."""
 
     result: Evaluated | None = None
-    errors: list[dict[str, str]] = field(default_factory=list)  # InputError.as_dict()
+    errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -179,8 +213,12 @@ class Evaluator:
         got = self.pool(system).read(path, evaluate_upload, want)
         if isinstance(got, Evaluated):
             return Outcome(got)
-        relabel(got, str(path), want.name)  # a crash report names the stored path
-        return Outcome(errors=[e for r in got.rejections for e in r.errors])
+        if isinstance(got, Refused):
+            return Outcome(errors=got.errors)
+        # The pool's own report (a worker crashed or hung), in this process's language.
+        relabel(got, str(path), want.name)
+        errors = [{**e, "line": line(e)} for r in got.rejections for e in r.errors]
+        return Outcome(errors={lang: errors for lang in want.langs or LANGS[:1]})
 
     def close(self) -> None:
         with self._lock:

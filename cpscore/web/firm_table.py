@@ -37,7 +37,10 @@ def _rows_of(path: Path) -> list[list[Any]]:
             except UnicodeDecodeError:
                 continue
         raise InputError(
-            "encoding", Location(path.name), _("a file in an unknown encoding"), "UTF-8 or GB18030"
+            "encoding",
+            Location(path.name),
+            _("a file in an unknown encoding"),
+            _("UTF-8 or GB18030"),
         )
     from cpscore.read.workbook import open_workbook
 

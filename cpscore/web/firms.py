@@ -11,6 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cpscore.common.i18n import N_
+
 from . import downloads
 from .admin import scorecard_response
 from .forms import posted
@@ -94,7 +96,9 @@ async def upload(request: Request, token: str) -> Response:
     form = await posted(request)
     file = form.get("file")
     if file is None or isinstance(file, str) or not file.filename:
-        return firm_page(request, token, 400, t("Choose the filled workbook (.xlsx) to upload."))
+        return firm_page(
+            request, token, 400, t(N_("Choose the filled workbook (.xlsx) to upload."))
+        )
     from starlette.concurrency import run_in_threadpool
 
     try:
@@ -102,7 +106,7 @@ async def upload(request: Request, token: str) -> Response:
     except TooLarge as e:
         return firm_page(request, token, 413, e.describe())
     except Closed:
-        return firm_page(request, token, 403, t("The deadline of this campaign has passed."))
+        return firm_page(request, token, 403, t(N_("The deadline of this campaign has passed.")))
     return RedirectResponse(f"/f/{token}/submissions/{sid}", status_code=303)
 
 

@@ -60,12 +60,20 @@ class CampaignLists:
             self.remember(s.id, got)
         return got
 
-    def batch(self, system: System, submissions: list[Submission]) -> BatchResult:
+    def batch(self, system: System, submissions: list[Submission], lang: str) -> BatchResult:
         counted, rejected = latest(submissions)
         records = [r for s in counted for r in self.records(system, s)]
         evaluation = score(system, records) if records else None
         rejections = [
-            Rejection(s.filename, list(s.errors or []), plant_id=s.firm.code) for s in rejected
+            Rejection(
+                s.filename,
+                [
+                    {k: v for k, v in e.items() if k != "line"}
+                    for e in (s.errors or {}).get(lang, [])
+                ],
+                plant_id=s.firm.code,
+            )
+            for s in rejected
         ]
         return BatchResult(system, evaluation, rejections, [s.filename for s in counted + rejected])
 
@@ -79,7 +87,7 @@ class CampaignLists:
         with self._lock:
             got = self._lists.get(key)
         if got is None:
-            got = build(self.batch(system, submissions), lang)
+            got = build(self.batch(system, submissions, lang), lang)
             with self._lock:
                 self._lists = {k: v for k, v in self._lists.items() if k[:2] != key[:2]}
                 self._lists[key] = got

@@ -13,8 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from cpscore.common.version import __version__
 from cpscore.common.words import level_label, number_text
-from cpscore.views.text import _answer as answer_text
-from cpscore.views.text import gap_text
+from cpscore.views.text import answer_text, gap_text
 
 from .security import CSRF_COOKIE
 from .service import CHINA, Service, aware
@@ -50,7 +49,8 @@ templates.env.filters.update(
 
 
 def lang_of(request: Request) -> str:
-    return pick(request.query_params.get("lang") or request.cookies.get("lang"))
+    chosen = request.query_params.get("lang") or request.cookies.get("lang")
+    return pick(chosen or request.app.state.service.settings.lang)
 
 
 def csrf_token(request: Request) -> str:

@@ -33,6 +33,7 @@ class Settings:
     workers: int = 0  # reading processes; 0: one per core
     public_url: str | None = None  # the address firms' links start with (else the request's)
     secure_cookies: bool = False  # set behind HTTPS
+    lang: str = "zh"  # pages' language until the reader switches
 
 
 def now() -> dt.datetime:

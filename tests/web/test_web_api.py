@@ -71,17 +71,34 @@ def test_errors_have_the_cli_shape(sqlite_portal: Portal, tmp_path):
     assert (
         err["file"] == "plant.xlsx" and err["sheet"] == "指标数据" and err["kind"] == "not_a_number"
     )
-    cli = subprocess.run(
-        [sys.executable, "-m", "cpscore", "evaluate", str(template), "--sector", "cement"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert cli.returncode == 2
-    kinds = {e["kind"] for e in r.json()["errors"]}
-    assert all(f"[{k}]" in cli.stderr for k in kinds)
-    cells = {e["cell"] for e in r.json()["errors"]}
-    assert any(f"cell {c}" in cli.stderr for c in cells)
+    # Exactly the CLI's JSON error for the same file (named as uploaded).
+    for lang in ("zh", "en"):
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cpscore",
+                "evaluate",
+                str(template),
+                "--sector",
+                "cement",
+                "--format",
+                "json",
+                "--lang",
+                lang,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert cli.returncode == 2
+        want = json.loads(cli.stdout.replace(str(template), "plant.xlsx"))
+        got = sqlite_portal.client.post(
+            "/api/v1/evaluate",
+            data={"sector": "cement", "lang": lang},
+            files={"file": ("plant.xlsx", template.read_bytes())},
+        ).json()
+        assert got == want
 
 
 def test_usage_errors(sqlite_portal: Portal):
