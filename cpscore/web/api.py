@@ -117,7 +117,7 @@ def evaluate(
     try:
         want = Wanted(
             stored.filename,
-            langs=() if format == "xlsx" else (lang,),
+            langs=(lang,),  # the errors, and the document (cheap beside reading)
             paths=False,
             strict=strict,
             scorecard=lang if format == "xlsx" else None,
