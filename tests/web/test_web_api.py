@@ -155,3 +155,15 @@ def test_schemathesis_finds_no_server_error(sqlite_portal: Portal):
         check()
     assert len(statuses) >= 20  # the schema was really exercised
     assert not failures, failures
+
+
+def test_scorecard_format_with_a_bad_file_answers_the_json_error(sqlite_portal: Portal):
+    r = sqlite_portal.client.post(
+        "/api/v1/evaluate?format=xlsx",
+        data={"sector": "cement", "lang": "en"},
+        files={"file": ("notes.xlsx", b"just some text\n")},
+    )
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["kind"] == "not_a_workbook" and err["file"] == "notes.xlsx"
+    assert "expected" in err["message"]  # English, as asked
