@@ -6,6 +6,7 @@ Exit status: 0 done; 1 `validate` found invalid systems (or a batch rejected inp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -16,6 +17,18 @@ import click
 
 from cpscore.common.errors import CpscoreError
 from cpscore.common.i18n import N_, _, language, set_language, status_word
+
+# Which outputs of the command running now are complete, for the line a Ctrl-C prints.
+_WRITTEN: list[str] = []
+
+
+def interrupted_message() -> str:
+    if not _WRITTEN:
+        return _("interrupted; no output written")
+    return _("interrupted; complete: {outputs}; nothing else was written").format(
+        outputs=", ".join(_WRITTEN)
+    )
+
 
 LANGS = click.Choice(["zh", "en"])
 WEB_INSTALL = 'pip install "cpscore[web]"'
@@ -37,10 +50,27 @@ def _emit_error(
     sys.exit(exit_code)
 
 
+def _stdout_error(e: OSError) -> None:
+    """Standard output could not be written (a closed pipe, /dev/full): one line, exit 2, and
+    no second complaint when Python flushes it at exit."""
+    from cpscore.common.atomic import reason
+
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the stream for exit
+    click.echo(
+        _("error: cannot write to standard output: {reason}").format(reason=reason(e)), err=True
+    )
+    sys.exit(2)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                with contextlib.suppress(ValueError):  # stdout already closed
+                    sys.stdout.flush()
         except CpscoreError as e:
             _emit_error(e.kind, e.describe(), e.exit_code, e.as_dict())
         except click.ClickException as e:
@@ -50,8 +80,17 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo(_("interrupted; no output was left half-written"), err=True)
+            click.echo(interrupted_message(), err=True)
             sys.exit(130)
+        except OSError as e:  # writing the terminal output: stdout closed, full or a pipe gone
+            if e.filename is None:
+                _stdout_error(e)
+            from cpscore.common.atomic import reason
+
+            click.echo(
+                _("error: {path}: {reason}").format(path=e.filename, reason=reason(e)), err=True
+            )
+            sys.exit(2)
         except Exception as e:  # a defect in cpscore, reported without a traceback
             if os.environ.get("CPSCORE_DEBUG"):
                 raise
@@ -180,8 +219,10 @@ def evaluate(
     Without --sector or --system, the system the workbook's plant sheet names is used.
     Exit 0 when evaluated, 2 on a usage or input error.
     """
+    from cpscore.common.atomic import refuse_overwriting
     from cpscore.pipeline import evaluate_workbook
 
+    refuse_overwriting([("-o", output)], [workbook])
     if not sector and not system_ref:
         from cpscore.read.workbook import named_system
 
@@ -378,11 +419,19 @@ def show(system_ref: str, fmt: str, lang: str) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 @_lang_option
 @click.option("--wide", is_flag=True, help="The wide form: one row per plant (for `batch`).")
-def template(system_ref: str, output: str, lang: str, wide: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def template(system_ref: str, output: str, lang: str, wide: bool, force: bool) -> None:
     """Write the empty plant data workbook for a sector or system."""
+    from cpscore.common.errors import UsageError
     from cpscore.system.catalog import bundled
     from cpscore.views.template import write_plant_workbook
 
+    if os.path.lexists(output) and not force:
+        raise UsageError(
+            _("{path} exists (it may be a filled-in workbook); use --force to replace it").format(
+                path=output
+            )
+        )
     sector = system_ref if any(e.sector == system_ref for e in bundled()) else None
     system = _load(sector, None if sector else system_ref, None)
     if wide:
@@ -428,6 +477,9 @@ def import_table_cmd(
     Exit 0 written, 1 cells could not be interpreted, 2 unreadable input or usage error.
     """
     from cpscore.authoring.import_table import TableImportError, import_table, write_system
+    from cpscore.common.atomic import refuse_overwriting
+
+    refuse_overwriting([("-o", output)], [table])
 
     overrides = {}
     for item in settings:
@@ -593,15 +645,36 @@ def batch(
         rows = run_on_cluster(list(inputs), system, output, scheduler, jobs)
         click.echo(_("scored {n} plants; wrote {path}").format(n=rows, path=output), err=True)
         return
-    from cpscore.batch.outputs import check_outputs, summary_line, terminal_progress, write_outputs
-    from cpscore.batch.run import run_batch
+    from cpscore.batch.outputs import (
+        check_outputs,
+        rejected_lines,
+        summary_line,
+        terminal_progress,
+        write_outputs,
+    )
+    from cpscore.batch.run import expand_inputs, run_batch
 
     check_outputs(output, csv_path, jsonl_path, html_path, scorecards)
+    paths = expand_inputs(inputs)  # a path that does not exist: a usage error, before reading
+    from cpscore.batch.outputs import written_by_cpscore
+    from cpscore.common.atomic import refuse_overwriting
+
+    refuse_overwriting(
+        [("-o", output), ("--csv", csv_path), ("--json", jsonl_path), ("--html", html_path)],
+        paths,
+        written_by_cpscore,  # the list of the last run, found in the folder: replaced
+    )
     system = _load(sector, system_ref, as_of)
     with terminal_progress() as tick:
-        result = run_batch(system, inputs, jobs, tick)
-    sl = write_outputs(result, output, csv_path, jsonl_path, html_path, scorecards, lang)
+        result = run_batch(system, paths, jobs, tick)
+    sl = write_outputs(
+        result, output, csv_path, jsonl_path, html_path, scorecards, lang, _WRITTEN.append
+    )
+    for note in result.notes:
+        click.echo(f"note: {note.location}: {note.message}", err=True)
     click.echo(summary_line(sl), err=True)
+    for line in rejected_lines(result):
+        click.echo(line, err=True)
     for path in (output, csv_path, jsonl_path, html_path, scorecards):
         if path:
             click.echo(_("wrote {path}").format(path=path), err=True)

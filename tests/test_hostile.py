@@ -226,3 +226,74 @@ def test_reading_while_inspecting_gives_the_same_outcome(monkeypatch):
     together = [outcome(f) for f in files]
     assert together == apart
     assert sum(isinstance(o, dict) for o in apart) >= 20  # refusals among them
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.used], ids=lambda c: c.file)
+def test_value_used_in_the_result(case: Case):
+    """Cases that are read: the value the result uses, through the CLI, not only exit 0."""
+    code, out, err = _run(case)
+    assert code == 0, err
+    indicator, expected = case.used
+    used = next(i for i in json.loads(out)["indicators"] if i["id"] == indicator)
+    assert used["value"] == pytest.approx(expected)
+
+
+def test_messages_quote_what_was_typed():
+    """0,080 is refused as a comma number (not 80 kg/t out of range); a 100 KB text is quoted
+    in at most 80 characters; footnote marks are named; a fullCalcOnLoad formula says why."""
+
+    def err(file: str) -> str:
+        return _run(next(c for c in CASES if c.file == file), "text")[2]
+
+    got = err("comma-leading-zero.xlsx")
+    assert "'0,080'" in got and "comma" in got and "implausible" not in got
+    got = err("long-text.xlsx")
+    quoted = got.split("text ", 1)[1].split(" for clinker_coal")[0]
+    assert len(quoted) <= 80 and quoted.endswith(" characters)")  # a cell holds 32,767 at most
+    assert len(got) < 1000
+    got = err("footnote-sup.xlsx")
+    assert "'96.5¹'" in got and "'¹'" in got
+    assert "fullCalcOnLoad" in err("full-calc-on-load.xlsx")
+
+
+def test_two_kilobyte_crashers_in_real_processes_and_in_a_batch(tmp_path):
+    """The files that made calamine abort (8–48 GB allocations, a Rust panic) are refused in a
+    real process with exit 2, and a batch with them and a good workbook still writes its list,
+    listing each as rejected; under a 4 GB address-space limit, so an allocation would fail."""
+    import resource
+
+    tiny = sorted(p.name for p in CORPUS.glob("tiny-*.xlsx"))
+    assert len(tiny) >= 6 and all((CORPUS / n).stat().st_size < 2048 for n in tiny)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("CPSCORE_DEBUG", None)
+
+    def limited() -> None:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        cap = 4 << 30 if hard == resource.RLIM_INFINITY else min(hard, 4 << 30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "cpscore", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            preexec_fn=limited,
+            timeout=300,
+        )
+
+    for name in tiny[:2]:
+        single = run("evaluate", str(CORPUS / name), "--sector", "cement")
+        assert single.returncode == 2, single.stderr
+        assert "Traceback" not in single.stderr and name in single.stderr
+    good = CORPUS / "strict-plain.xlsx"
+    for jobs in ("1", "2"):
+        out = tmp_path / f"list-{jobs}.xlsx"
+        files = [str(CORPUS / n) for n in tiny] + [str(good)]
+        got = run("batch", *files, "--sector", "cement", "-o", str(out), "--jobs", jobs)
+        assert got.returncode == 1, got.stderr
+        assert out.exists()
+        assert "Traceback" not in got.stderr
+        assert "1 evaluated" in got.stderr and f"{len(tiny)} rejected" in got.stderr
+        for n in tiny:
+            assert n in got.stderr  # each rejected input listed on the terminal

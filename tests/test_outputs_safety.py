@@ -63,8 +63,11 @@ def test_template_writer_failure_keeps_previous_workbook(tmp_path, cement, monke
         raise OSError("device removed")
 
     monkeypatch.setattr(Workbook, "save", broken_save)
-    with pytest.raises(OSError):
+    from cpscore.common.atomic import OutputError
+
+    with pytest.raises(OutputError) as info:  # names the output, never the temporary file
         write_plant_workbook(cement, target)
+    assert str(target) in str(info.value) and ".tmp" not in str(info.value)
     assert target.read_bytes() == before
     assert _leftovers(tmp_path) == []
 

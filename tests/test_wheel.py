@@ -60,7 +60,8 @@ def test_wheel_contains_systems_and_schemas(installed: Path) -> None:
 
 def test_installed_cli_evaluates_an_example(installed: Path, tmp_path: Path) -> None:
     cpscore = installed / "bin" / "cpscore"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    # The default language (Chinese) is what a user gets: the suite's CPSCORE_LANG is not passed on.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CPSCORE_LANG")}
     proc = subprocess.run(
         [
             str(cpscore),

@@ -16,6 +16,7 @@ from cpscore.authoring import table_layout as L
 from cpscore.common.atomic import atomic_path
 from cpscore.common.errors import UsageError
 from cpscore.common.i18n import Msg
+from cpscore.views.mark import mark
 
 from .cells import parse_benchmark, render
 
@@ -210,6 +211,7 @@ def export_table(doc: dict[str, Any], target: str | Path) -> None:
     meta.column_dimensions["C"].width = 50
     for row in meta.iter_rows(min_row=2):
         row[1].alignment = wrap
+    mark(wb, "indicator table")
     with atomic_path(target) as tmp:
         wb.save(tmp)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cpscore.common.errors import UsageError
-from cpscore.common.i18n import N_, Msg, gettext_in, join
+from cpscore.common.i18n import N_, Msg, _, gettext_in, join
 from cpscore.engine.batch_result import BatchResult
 
 from .run import Progress
@@ -67,21 +67,46 @@ def scorecard_name(plant_id: Any, taken: set[str]) -> str:
 
 
 def write_scorecards(sl: SectorList, folder: str | Path) -> list[Path]:
-    """One Excel scorecard per evaluated plant, named by its plant id, in list order."""
+    """One Excel scorecard per evaluated plant, named by its plant id, in list order.
+
+    A name already taken in the folder by an input of the batch, or by any file cpscore did
+    not write (a submission not in this batch), is never replaced: the scorecard gets the
+    next free name (``id-2.xlsx``).
+    """
+    from cpscore.common.atomic import output_error, same_file
     from cpscore.views.scorecard import write_scorecard
 
     ev = sl.evaluation
     if ev is None:
         return []
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise output_error(folder, e) from None
+    inputs = [Path(f) for f in sl.result.files]
     taken: set[str] = set()
     out = []
     for i in sl.order:
-        path = folder / scorecard_name(ev.meta[i].get("id"), taken)
+        while True:
+            path = folder / scorecard_name(ev.meta[i].get("id"), taken)
+            if not path.exists() or (
+                not any(same_file(path, p) for p in inputs) and written_by_cpscore(path)
+            ):
+                break
         write_scorecard(ev, i, path, sl.lang)
         out.append(path)
     return out
+
+
+def written_by_cpscore(path: Path) -> bool:
+    """Whether the file is a workbook cpscore wrote (it carries the custom property)."""
+    from cpscore.read.safety import inspect
+
+    try:
+        return bool(inspect(path).output_of)
+    except Exception:  # not a workbook at all: not ours to replace
+        return False
 
 
 def write_outputs(
@@ -92,21 +117,24 @@ def write_outputs(
     html_path: str | Path | None = None,
     scorecards: str | Path | None = None,
     lang: str = "zh",
+    written: Callable[[str], None] | None = None,
 ) -> SectorList:
+    """Every output asked for; ``written`` is told each one's path as soon as it is complete."""
     from cpscore.engine.sector_list import build
     from cpscore.views.export_formats import write_csv, write_html, write_jsonl
     from cpscore.views.listbook import write_list_workbook
 
+    done = written or (lambda _path: None)
     sl = build(result, lang)
     write_list_workbook(sl, output)
-    if csv_path:
-        write_csv(sl, csv_path)
-    if jsonl_path:
-        write_jsonl(sl, jsonl_path)
-    if html_path:
-        write_html(sl, html_path)
+    done(str(output))
+    for path, write in ((csv_path, write_csv), (jsonl_path, write_jsonl), (html_path, write_html)):
+        if path:
+            write(sl, path)
+            done(str(path))
     if scorecards:
         write_scorecards(sl, scorecards)
+        done(str(scorecards))
     return sl
 
 
@@ -156,3 +184,23 @@ def summary_line(sl: SectorList) -> str:
         share=share,
         target=f"{sl.target * 100:.0f}",
     )
+
+
+REJECTED_SHOWN = 20  # rejected inputs listed on the terminal; the Rejected sheet has them all
+
+
+def rejected_lines(result: BatchResult) -> list[str]:
+    """Each rejected input with its first problem, for the terminal (the first 20)."""
+    lines = []
+    for rej in result.rejections[:REJECTED_SHOWN]:
+        where = rej.file + (f" row {rej.row}" if rej.row else "")
+        first = rej.errors[0] if rej.errors else {"kind": "internal", "found": "", "expected": ""}
+        cell = ", ".join(x for x in (first.get("sheet", ""), first.get("cell", "")) if x)
+        lines.append(
+            f"  rejected: {where}{f' ({cell})' if cell else ''}: {first['found']}; "
+            f"expected {first['expected']} [{first['kind']}]"
+        )
+    more = len(result.rejections) - REJECTED_SHOWN
+    if more > 0:
+        lines.append(_("  … and {n} more; see the Rejected sheet").format(n=more))
+    return lines

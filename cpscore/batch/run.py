@@ -10,15 +10,21 @@ batch, and the result does not depend on the number of processes.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from cpscore.common.errors import Finding, InputError, Location, UsageError, WorkbookErrors
 from cpscore.common.i18n import Msg
@@ -39,6 +45,7 @@ class FileResult:
 
     records: list[PlantRecord | WideBlock] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # e.g. a file cpscore wrote, skipped
 
 
 # -- finding the input files -----------------------------------------------------------------
@@ -48,12 +55,14 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     """Files as given, folders searched recursively for .xlsx; sorted per folder, no duplicates.
 
     Excel's lock files (``~$name.xlsx``) and hidden files are skipped. A named path that does not
-    exist is kept: it becomes a rejection, not an abort.
+    exist is a usage error (raised before anything is read).
     """
     out: list[Path] = []
     seen: set[Path] = set()
     for item in inputs:
         p = Path(item)
+        if not p.exists():
+            raise UsageError(Msg("input {path}: no such file or folder", path=p))
         found = (
             sorted(
                 f
@@ -96,13 +105,25 @@ def read_input(
                 "no_file", Location(str(path)), Msg("no such file"), "a workbook (.xlsx)"
             )
         opened = open_workbook(path, meanwhile)
+        if opened.inspection.output_of:  # a list or scorecard of an earlier run: not a plant
+            note = Msg(
+                "skipped: a {what} written by cpscore, not a submission",
+                what=opened.inspection.output_of,
+            )
+            return FileResult(notes=[Finding("cpscore_output", note, location=Location(str(path)))])
         sheets = opened.sheets
         if has_indicator_sheet(sheets):
             return FileResult([plant_from_sheets(path, opened, system)])
         from cpscore.read.wide import read_wide_sheets
-        from cpscore.read.wide_header import find_header
+        from cpscore.read.wide_header import find_headers
+        from cpscore.read.workbook import choose_sheet
 
-        header = find_header(sheets, system)
+        heads = find_headers(sheets, system)
+        states = {name: info.state for name, info in opened.inspection.sheets.items()}
+        chosen: list[Finding] = []
+        # Two sheets with a wide table (a copy, a hidden old one): the visible one, or refused.
+        sheet = choose_sheet(path, list(heads), states, chosen)
+        header = heads[sheet] if sheet is not None else None
         if header is None:
             raise InputError(
                 "missing_sheet",
@@ -115,6 +136,7 @@ def read_input(
                 ),
             )
         block, rows = read_wide_sheets(path, sheets, system, header, opened.inspection.sheets)
+        block.notes[:0] = [*opened.inspection.findings, *chosen]
         return FileResult(
             [block] if len(block) else [],
             [_rejection(path, r.errors, plant_id=r.plant_id, row=r.row) for r in rows],
@@ -161,11 +183,47 @@ def import_scoring() -> None:
 
 
 _WORKER_SYSTEM: System | None = None
+_WATCH_EVERY = 0.5  # seconds between a worker's looks at its parent
 
 
-def _init_worker(system: System) -> None:
+def _init_worker(system: System, parent: int | None = None) -> None:
+    """A reading worker: Ctrl-C is the parent's to handle (no traceback from each worker), and
+    the worker exits as soon as the process that started the batch is gone."""
     global _WORKER_SYSTEM
     _WORKER_SYSTEM = system
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    if parent is not None:
+        threading.Thread(
+            target=_watch_parent, args=(parent, os.getppid()), name="cpscore-watch", daemon=True
+        ).start()
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this process when its parent (the forkserver, which itself exits
+    with the batch's process) dies, even while a parser holds the GIL."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _watch_parent(parent: int, ppid: int) -> None:
+    """Exit when the batch's process has gone (every platform; a thread needs the GIL)."""
+    while True:
+        time.sleep(_WATCH_EVERY)
+        try:
+            os.kill(parent, 0)
+            alive = os.getppid() == ppid
+        except ProcessLookupError:
+            alive = False
+        except OSError:
+            alive = True  # it exists, owned by someone else: cannot be ours gone
+        if not alive:
+            os._exit(1)
 
 
 def _read_in_worker(path: str) -> FileResult:
@@ -199,7 +257,7 @@ def _read_isolated(path: Path, system: System) -> FileResult:
     """Re-read one file in a process of its own after a worker died (e.g. a crash in a reader),
     or here when no process can be started at all."""
     try:
-        with ProcessPoolExecutor(1, _context(), _init_worker, (system,)) as ex:
+        with ProcessPoolExecutor(1, _context(), _init_worker, (system, os.getpid())) as ex:
             future = ex.submit(_read_in_worker, str(path))
     except OSError:  # no process could be started (a sandbox, a process limit)
         return read_input(path, system)
@@ -234,12 +292,19 @@ def read_inputs(
     chunks = _Chunks([paths[i : i + size] for i in range(0, total, size)], total, tick)
     # jobs counts this process too: it reads alongside jobs - 1 workers, fed by a thread (so
     # starting the pool, which takes a moment, does not hold up the reading here).
-    with ProcessPoolExecutor(jobs - 1, _context(), _init_worker, (system,)) as ex:
-        feeder = threading.Thread(target=chunks.feed, args=(ex, jobs), name="cpscore-feed")
+    ex = ProcessPoolExecutor(jobs - 1, _context(), _init_worker, (system, os.getpid()))
+    try:
+        feeder = threading.Thread(
+            target=chunks.feed, args=(ex, jobs), name="cpscore-feed", daemon=True
+        )
         feeder.start()
         while (k := chunks.take(back=True)) is not None:
             chunks.done(k, [read_input(p, system, import_scoring) for p in chunks.paths[k]])
         feeder.join()
+    except BaseException:  # Ctrl-C: stop the workers now, do not wait for their chunks
+        _stop(ex)
+        raise
+    ex.shutdown(wait=True)
     results: list[FileResult] = []
     for k, chunk in enumerate(chunks.paths):
         got = chunks.got[k]
@@ -248,6 +313,14 @@ def read_inputs(
             chunks.done(k, got)
         results += got
     return results
+
+
+def _stop(ex: ProcessPoolExecutor) -> None:
+    processes = list((getattr(ex, "_processes", None) or {}).values())
+    ex.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.terminate()
 
 
 class _Chunks:
@@ -294,34 +367,98 @@ class _Chunks:
 # -- the batch -------------------------------------------------------------------------------
 
 
-def _flag_duplicates(records: list[PlantRecord | WideBlock]) -> None:
-    """A plant id met again in another file (or sheet) is listed each time, and flagged."""
-    first: dict[str, str] = {}
+@dataclass
+class _Occurrence:
+    """One plant as found in one input: a workbook, or a row of a wide workbook."""
 
-    def flag(pid: str, where: str, file: str) -> Finding | None:
-        earlier = first.setdefault(pid, where)
-        if earlier == where:
-            return None
-        return Finding(
-            "duplicate_id",
-            Msg(
-                "plant id {pid} also in {earlier}; both are listed", pid=repr(pid), earlier=earlier
-            ),
-            location=Location(file),
-        )
+    pid: str
+    sha: str
+    file: str
+    where: str
+    record: int  # index into the records
+    position: int | None = None  # the plant's position in a wide block
+    row: int | None = None
 
-    for r in records:
+
+def _occurrences(records: list[PlantRecord | WideBlock]) -> list[_Occurrence]:
+    out = []
+    for k, r in enumerate(records):
         if isinstance(r, WideBlock):
             for i, (pid, row) in enumerate(zip(r.ids, r.rows.tolist(), strict=True)):
-                found = flag(str(pid), f"{r.file} row {row}", r.file)
-                if found is not None:
-                    r.extra.setdefault(i, []).append(found)
+                out.append(
+                    _Occurrence(str(pid), r.sha256, r.file, f"{r.file} row {row}", k, i, row)
+                )
+        else:
+            file = str(r.meta.get("file", ""))
+            row = r.meta.get("row")
+            where = file + (f" row {row}" if row else "")
+            out.append(
+                _Occurrence(str(r.meta.get("id")), str(r.meta.get("sha256")), file, where, k)
+            )
+    return out
+
+
+def resolve_duplicates(
+    records: list[PlantRecord | WideBlock],
+) -> tuple[list[PlantRecord | WideBlock], list[Rejection], list[Finding]]:
+    """One plant id in two inputs. Byte-identical files (a submission sent twice) count once,
+    with a note; different content under one id is neither ranked nor counted: every copy is
+    rejected as ``duplicate_plant``, naming the other files."""
+    groups: dict[str, list[_Occurrence]] = {}
+    for o in _occurrences(records):
+        groups.setdefault(o.pid, []).append(o)
+    dropped: set[tuple[int, int | None]] = set()
+    rejections: list[Rejection] = []
+    notes: list[Finding] = []
+    for pid, found in groups.items():
+        if len(found) < 2:
             continue
-        row = r.meta.get("row")
-        file = str(r.meta.get("file", ""))
-        found = flag(str(r.meta.get("id")), file + (f" row {row}" if row else ""), file)
-        if found is not None:
-            r.findings.append(found)
+        first, rest = found[0], []
+        for o in found[1:]:
+            if o.sha == first.sha and o.file != first.file:
+                dropped.add((o.record, o.position))
+                notes.append(
+                    Finding(
+                        "duplicate_file",
+                        Msg(
+                            "plant {pid}: the file is byte-identical to {first}; counted once",
+                            pid=pid,
+                            first=first.file,
+                        ),
+                        location=Location(o.file),
+                    )
+                )
+            else:
+                rest.append(o)
+        if not rest:
+            continue
+        clash = [first, *rest]
+        for o in clash:
+            dropped.add((o.record, o.position))
+            others = ", ".join(x.where for x in clash if x is not o)
+            error = InputError(
+                "duplicate_plant",
+                Location(o.file),
+                Msg(
+                    "plant id {pid} also in {others}, with different content",
+                    pid=pid,
+                    others=others,
+                ),
+                Msg(
+                    "one submission per plant: remove the wrong one (neither is ranked or counted)"
+                ),
+            )
+            rejections.append(_rejection(Path(o.file), [error], plant_id=pid, row=o.row))
+    kept: list[PlantRecord | WideBlock] = []
+    for k, r in enumerate(records):
+        if isinstance(r, WideBlock):
+            mask = np.array([(k, i) not in dropped for i in range(len(r))], dtype=bool)
+            block = r if mask.all() else r.keep(mask)
+            if len(block):
+                kept.append(block)
+        elif (k, None) not in dropped:
+            kept.append(r)
+    return kept, rejections, notes
 
 
 def run_batch(
@@ -335,13 +472,13 @@ def run_batch(
     if not paths:
         raise UsageError(Msg("no input workbooks: name .xlsx files or folders that contain some"))
     files = read_inputs(paths, system, jobs, progress)
-    records = [rec for f in files for rec in f.records]
-    rejections = [rej for f in files for rej in f.rejections]
-    _flag_duplicates(records)
+    records, duplicates, notes = resolve_duplicates([rec for f in files for rec in f.records])
+    rejections = [rej for f in files for rej in f.rejections] + duplicates
+    notes = [n for f in files for n in f.notes] + notes
     from cpscore.pipeline import evaluate_records
 
     evaluation = evaluate_records(system, records) if records else None
-    return BatchResult(system, evaluation, rejections, [str(p) for p in paths])
+    return BatchResult(system, evaluation, rejections, [str(p) for p in paths], notes)
 
 
 # -- reading for a long-running service ------------------------------------------------------

@@ -7,9 +7,10 @@ rejections.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cpscore.common.errors import Finding
 from cpscore.system.model import System
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class BatchResult:
     evaluation: Evaluation | None  # None when no plant could be evaluated
     rejections: list[Rejection]
     files: list[str]
+    notes: list[Finding] = field(default_factory=list)  # inputs skipped or counted once
 
     @property
     def evaluated(self) -> int:

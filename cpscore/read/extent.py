@@ -24,6 +24,15 @@ _FAR_CELL_ROW = re.compile(rb'<c r="[A-Z]+(\d{6,})')  # rows from 100,000 on
 _LONG_COLUMN = re.compile(rb'<c r="([A-Z]{2,})\d')
 _ONE_LETTER_COLUMN = re.compile(rb'<c r="([A-Z])\d')
 _DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
+# Forms the patterns above do not see: a namespace prefix (strict files may write <x:c>), a cell
+# without a reference or whose first attribute is not r, a line break after the tag name, a
+# reference in lowercase (a parser may take zz400000). Any of them sends the sheet to a full
+# parse. Only cells matter: calamine places a cell by its own reference (a row's number counts
+# only for a cell without one, which is odd already). Each pattern starts with a literal, so a
+# regular sheet costs three passes at memchr speed and one count pair.
+_PREFIXED = re.compile(rb":(?:c[\s>/]|dimension\b)")
+# (each needs the byte after the tag, so a piece cut right there is not taken for an odd one)
+_ODD_CELL = re.compile(rb'<c(?: r="[^A-Z]|[>/\t\n\r])')
 _MARKUP_DECLARATION = re.compile(rb"<!")  # DTD, entity, comment or CDATA: Office writes none
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -45,11 +54,16 @@ class Extent:
         self._long: set[bytes] = set()
         self._short: set[bytes] = set()
         self._declared: bytes | None = None
+        # Some cell or row is written in a form the patterns do not measure: only a parse of
+        # the XML (cpscore.read.safety) can bound this sheet.
+        self.irregular = False
 
     def feed(self, data: bytes) -> Extent:
+        self.irregular = self.irregular or irregular(data)
         rows = _ROW_NUMBER.findall(data) + _FAR_CELL_ROW.findall(data)
         if rows:
-            self.max_row = max(self.max_row, *map(int, rows))
+            # int() refuses more than 4,300 digits; a dozen already exceeds every limit.
+            self.max_row = max(self.max_row, *(int(r[:12]) for r in rows))
         self._long.update(_LONG_COLUMN.findall(data))
         if not self._long:  # one-letter columns matter only in a sheet without longer ones
             self._short.update(_ONE_LETTER_COLUMN.findall(data))
@@ -68,10 +82,24 @@ class Extent:
         return self._declared.decode("utf-8", "replace") if self._declared else ""
 
 
+def irregular(data: bytes) -> bool:
+    """Whether some cell or row in ``data`` is written in a form the patterns do not measure.
+
+    Every ``<c `` must open ``<c r="``; the last bytes are left out of both counts alike, so a
+    piece cut inside a tag is not taken for an odd one.
+    """
+    end = max(len(data) - 8, 0)
+    return (
+        data.count(b"<c ", 0, end) != data.count(b'<c r="', 0, end + 3)
+        or _PREFIXED.search(data) is not None
+        or _ODD_CELL.search(data) is not None
+    )
+
+
 def column_number(letters: bytes) -> int:
     """b'AB' -> 28; any number of letters (a hostile file may write more than Excel's three)."""
     n = 0
-    for ch in letters:
+    for ch in letters[:12]:  # a dozen letters already exceed every limit
         n = n * 26 + ch - 64
     return n
 
@@ -79,7 +107,8 @@ def column_number(letters: bytes) -> int:
 def streamed_extent(path: Path, info: zipfile.ZipInfo) -> Extent | None:
     """The extent of a large sheet part, inflated in a thread while the patterns run here on
     overlapping pieces; nothing of the XML is kept. None when the part holds a markup
-    declaration, which only a check of the whole part judges. Raises zipfile.BadZipFile,
+    declaration or an irregular cell (Extent.irregular), which only a check of the whole part
+    judges. Raises zipfile.BadZipFile,
     EOFError, OSError or zlib.error for a damaged part."""
     pieces: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=2)
     stop = threading.Event()
@@ -108,6 +137,8 @@ def streamed_extent(path: Path, info: zipfile.ZipInfo) -> Extent | None:
             # for a moment between pieces.
             for k in range(0, len(buffer), _SLICE):
                 extent.feed(buffer[k : k + _SLICE + _OVERLAP])
+            if extent.irregular:
+                return None
             tail = buffer[-_OVERLAP:]
     finally:
         stop.set()

@@ -8,6 +8,7 @@ line); lists ask for whole columns (:meth:`PerPlant.column`, :meth:`PerPlant.cou
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +81,20 @@ class WideBlock:
             provenance={},
         )
         return meta
+
+    def keep(self, mask: np.ndarray) -> WideBlock:
+        """The block with only the plants where ``mask`` holds (others dropped by the batch)."""
+        where = np.flatnonzero(mask)
+        new = {int(old): k for k, old in enumerate(where.tolist())}
+        return dataclasses.replace(
+            self,
+            rows=self.rows[where],
+            meta={key: [col[i] for i in where.tolist()] for key, col in self.meta.items()},
+            values={key: col[where] for key, col in self.values.items()},
+            missing=[dataclasses.replace(m, mask=m.mask[where]) for m in self.missing],
+            slow={new[i]: rec for i, rec in self.slow.items() if i in new},
+            extra={new[i]: f for i, f in self.extra.items() if i in new},
+        )
 
     def put(self, i: int, rec: PlantRecord) -> None:
         """Plant i as read cell by cell: its record stands for it instead of the columns."""

@@ -41,19 +41,22 @@ RATIO_MIN_BYTES = 1 << 20
 MAX_ROWS = 500_000
 MAX_COLS = 2_000
 MAX_CELLS = 20_000_000
+# calamine reserves what a shared-strings table declares (uniqueCount); an entry takes at least
+# five bytes of XML (<si/>), so a true count is never above a fifth of the part's size.
+MAX_STRINGS = MAX_CELLS
+# The custom document property that marks a workbook cpscore wrote (list, scorecard): such a
+# file found among submissions is skipped, never read back as a plant.
+OUTPUT_MARK = "cpscore_output"
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVE_AS_XLSX = "an .xlsx workbook (in Excel or WPS: File > Save As > Excel Workbook (*.xlsx))"
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Parts are found through their relationships, whose types end alike in the transitional
+# (schemas.openxmlformats.org) and strict (purl.oclc.org/ooxml) namespaces: only the last
+# segment of a type, and only the local name of an element or attribute, is ever compared.
+_SHEET_TYPES = frozenset({"worksheet", "chartsheet", "dialogsheet", "macrosheet", "xlmacrosheet"})
 _CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 _BUILTIN_PERCENT_FORMATS = frozenset({9, 10})  # '0%' and '0.00%'
-_PARSED_PARTS = re.compile(
-    r"^(?:\[Content_Types\]\.xml|_rels/.*|xl/(?:sharedStrings|styles|workbook)\.xml"
-    r"|xl/_rels/.*|xl/worksheets/.*|xl/chartsheets/.*|xl/tables/.*|docProps/.*)$",
-    re.IGNORECASE,
-)
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # Markers that send a sheet to the full (slower) scan; most plant sheets have none of them.
 # Each is looked for as a plain substring first (fast), then confirmed by its pattern.
@@ -70,6 +73,8 @@ class SheetInfo:
 
     name: str
     part: str
+    state: str = "visible"  # visible | hidden | veryHidden, as workbook.xml says
+    recalc: bool = False  # the workbook asks to be recalculated on load: no cached value holds
     max_row: int = 0  # 1-based; 0 for an empty sheet
     max_col: int = 0
     declared: str = ""  # <dimension ref=...> as written by the producer
@@ -97,6 +102,7 @@ class Inspection:
 
     sheets: dict[str, SheetInfo] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    output_of: str = ""  # what cpscore wrote this workbook as ('list', 'scorecard'), if it did
 
 
 def parse_ref(ref: str) -> tuple[int, int] | None:
@@ -278,7 +284,8 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
                 Msg("a zip archive that is not an Office file"),
                 SAVE_AS_XLSX,
             )
-        if "xl/workbook.xml" not in names:
+        package = _Package(path, zf)
+        if package.workbook not in names:
             other = "a Word document" if "word/document.xml" in names else None
             other = other or ("a PowerPoint file" if "ppt/presentation.xml" in names else None)
             raise _error(
@@ -288,12 +295,17 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
                 SAVE_AS_XLSX,
             )
         inspection = Inspection()
-        parts = _sheet_parts(path, zf)
-        scanned = {p for _, p in parts} | {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
-        # Every part a spreadsheet parser reads is decompressed here, bounded and defused; the
-        # others (comments, drawings, printer settings …) are only bounded by their headers.
-        for name in sorted(n for n in names - scanned if _PARSED_PARTS.match(n)):
-            _read_member(path, zf, name, _xml_kind(name))
+        package.read_workbook()
+        package.check_strings()
+        inspection.output_of = package.output_mark()
+        scanned = {e.part for e in package.sheets} | package.parsed
+        # Every XML part is decompressed here, bounded and defused, and any that holds cells
+        # has its extent bounded too (a parser may read a part wherever it is); other parts
+        # (images, printer settings …) are only bounded by their headers.
+        for name in sorted(n for n in names - scanned if _xml_kind(n)):
+            data = _read_member(path, zf, name, True)
+            if b"sheetData" in data:
+                _measured(path, zf, SheetInfo(name, name), data, set())
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             inspection.findings.append(
                 Finding(
@@ -302,8 +314,12 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
                     location=Location(str(path)),
                 )
             )
-        percent_styles = _percent_styles(path, zf) if "xl/styles.xml" in names else set()
-        inspection.sheets = _inspect_sheets(path, zf, parts, percent_styles, bounded)
+        percent_styles = (
+            _percent_styles(path, zf, package.styles) if package.styles in names else set()
+        )
+        inspection.sheets = _inspect_sheets(
+            path, zf, package.sheets, percent_styles, bounded, package.recalc
+        )
         for sheet_name, info in inspection.sheets.items():
             if info.declared and _absurd_declared(info):
                 inspection.findings.append(
@@ -320,12 +336,181 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
         return inspection
 
 
+def _type_of(el: Any) -> str:
+    """The last segment of a relationship's type: '.../relationships/worksheet' -> 'worksheet'."""
+    return str(el.get("Type", "")).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _target(source: str, el: Any) -> str | None:
+    """The part a relationship of part ``source`` points to (None for an external target)."""
+    if el.get("TargetMode", "") == "External":
+        return None
+    target = str(el.get("Target", "")).replace("\\", "/")
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target)).lstrip("/")
+
+
+def _rels_of(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _rel_id(el: Any) -> str:
+    """A sheet's r:id, in whichever relationships namespace (transitional or strict)."""
+    for key, value in el.attrib.items():
+        if key.startswith("{") and _local(key) == "id" and "relationships" in key:
+            return str(value)
+    return ""
+
+
+@dataclass
+class _SheetEntry:
+    name: str
+    part: str
+    state: str = "visible"
+
+
+class _Package:
+    """The parts of the package that a parser reads, found through the relationships."""
+
+    def __init__(self, path: Path, zf: zipfile.ZipFile):
+        self.path, self.zf = path, zf
+        self.names = set(zf.namelist())
+        self.parsed: set[str] = set()  # parts already read and checked here
+        root = self._relationships("", "_rels/.rels")
+        self.workbook = next(
+            (t for k, t in root if k == "officeDocument" and t in self.names), "xl/workbook.xml"
+        )
+        self.custom = [t for k, t in root if k == "custom-properties"]
+        self.sheets: list[_SheetEntry] = []
+        self.strings: list[str] = []
+        self.styles = posixpath.join(posixpath.dirname(self.workbook), "styles.xml")
+        self.recalc = False
+
+    def _relationships(self, source: str, rels: str) -> list[tuple[str, str]]:
+        """(type, target part) of every internal relationship in part ``rels``."""
+        if rels not in self.names:
+            return []
+        self.parsed.add(rels)
+        out = []
+        for _event, el in _iterparse(self.path, self.zf, rels, ("end",)):
+            if _local(el.tag) == "Relationship":
+                target = _target(source, el)
+                if target is not None:
+                    out.append((_type_of(el), target))
+        return out
+
+    def read_workbook(self) -> None:
+        """Sheets in workbook order (name, part, visibility), the shared strings and styles
+        wherever they are, and whether the workbook asks to be recalculated on load."""
+        targets: dict[str, str] = {}
+        rels = _rels_of(self.workbook)
+        if rels in self.names:
+            self.parsed.add(rels)
+            for _event, el in _iterparse(self.path, self.zf, rels, ("end",)):
+                if _local(el.tag) != "Relationship":
+                    continue
+                target = _target(self.workbook, el)
+                kind = _type_of(el)
+                if target is None:
+                    continue
+                if kind in _SHEET_TYPES:
+                    targets[str(el.get("Id", ""))] = target
+                elif kind == "sharedStrings":
+                    self.strings.append(target)
+                elif kind == "styles":
+                    self.styles = target
+        # A parser may look for the shared strings at the usual place whatever the rels say.
+        usual = posixpath.join(posixpath.dirname(self.workbook), "sharedStrings.xml")
+        self.strings = list(dict.fromkeys([*self.strings, usual, "xl/sharedStrings.xml"]))
+        self.parsed.add(self.workbook)
+        seen: dict[str, str] = {}
+        for _event, el in _iterparse(self.path, self.zf, self.workbook, ("end",)):
+            tag = _local(el.tag)
+            if tag == "calcPr":
+                self.recalc = str(el.get("fullCalcOnLoad", "")).lower() in ("1", "true", "on")
+            if tag != "sheet":
+                continue
+            name, part = str(el.get("name", "")), targets.get(_rel_id(el), "")
+            if not part:
+                continue
+            if name.casefold() in seen:  # Excel's sheet names are unique regardless of case
+                raise _error(
+                    "ambiguous_sheet",
+                    self.path,
+                    Msg(
+                        "two sheets named {a!r} and {b!r} in the workbook's list of sheets",
+                        a=seen[name.casefold()],
+                        b=name,
+                    ),
+                    Msg("one sheet per name; rename or delete one copy in Excel or WPS"),
+                    name,
+                )
+            seen[name.casefold()] = name
+            state = str(el.get("state", "visible")) or "visible"
+            self.sheets.append(_SheetEntry(name, part, state))
+
+    def check_strings(self) -> None:
+        """The shared-strings table's declared counts, which a parser reserves memory for."""
+        sizes = {i.filename: i.file_size for i in self.zf.infolist()}
+        for part in self.strings:
+            if part not in self.names:
+                continue
+            data = _read_member(self.path, self.zf, part, True)
+            self.parsed.add(part)
+            head = re.search(rb"<(?:[\w.-]+:)?sst\b([^>]*)>", data[:65536])
+            attrs = head.group(1) if head else b""
+            for attr in (b"uniqueCount", b"count"):
+                text = _attr(attrs, attr)
+                if text is None:
+                    continue
+                ceiling = MAX_STRINGS
+                if attr == b"uniqueCount":
+                    ceiling = min(ceiling, sizes[part] // 5 + 1)
+                try:
+                    declared = int(text)
+                except ValueError:
+                    declared = -1
+                if not 0 <= declared <= ceiling:
+                    raise _error(
+                        "declared_size",
+                        self.path,
+                        Msg(
+                            "a shared-strings table ({part}) declaring {attr}={value}",
+                            part=part,
+                            attr=attr.decode(),
+                            value=_shortened(text, 30),
+                        ),
+                        Msg(
+                            "a count the part really holds (at most {n}); re-save it in Excel or WPS",
+                            n=ceiling,
+                        ),
+                    )
+
+    def output_mark(self) -> str:
+        """What cpscore wrote this workbook as, from its custom document property; '' if not."""
+        for part in dict.fromkeys([*self.custom, "docProps/custom.xml"]):
+            if part not in self.names:
+                continue
+            self.parsed.add(part)
+            for _event, el in _iterparse(self.path, self.zf, part, ("end",)):
+                if _local(el.tag) == "property" and el.get("name") == OUTPUT_MARK:
+                    return "".join(el.itertext()).strip() or "output"
+        return ""
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _inspect_sheets(
     path: Path,
     zf: zipfile.ZipFile,
-    parts: list[tuple[str, str]],
+    parts: list[_SheetEntry],
     percent_styles: set[int],
     bounded: Callable[[], None] | None,
+    recalc: bool = False,
 ) -> dict[str, SheetInfo]:
     """Every sheet's extent (within the limits), then its formulas, errors, merges and % cells.
 
@@ -336,7 +521,9 @@ def _inspect_sheets(
     names = set(zf.namelist())
     sheets: dict[str, SheetInfo] = {}
     kept: dict[str, bytes] = {}
-    for sheet_name, part in parts:
+    parsed: set[str] = set()  # sheets measured by a full parse already
+    for entry in parts:
+        sheet_name, part = entry.name, entry.part
         if part not in names:
             raise _error(
                 "corrupt",
@@ -348,7 +535,7 @@ def _inspect_sheets(
                 ),
                 Msg("a complete .xlsx file; re-save it in Excel or WPS"),
             )
-        info = sheets[sheet_name] = SheetInfo(sheet_name, part)
+        info = sheets[sheet_name] = SheetInfo(sheet_name, part, entry.state, recalc)
         member = zf.getinfo(part)
         streamed = (
             bounded is not None
@@ -359,17 +546,33 @@ def _inspect_sheets(
         if streamed:
             continue
         data = _read_member(path, zf, part, xml=True)
-        _extent(path, info, Extent().feed(data))
-        if bounded is None:
+        if _measured(path, zf, info, data, percent_styles):
+            parsed.add(sheet_name)
+        elif bounded is None:
             _scan_sheet(path, zf, info, percent_styles, data)
         elif len(data) < STREAM_EXTENT_FROM:
             kept[part] = data
     if bounded is not None:
         bounded()
         for info in sheets.values():
+            if info.name in parsed:
+                continue
             data = kept.pop(info.part, None) or _read_member(path, zf, info.part, xml=True)
             _scan_sheet(path, zf, info, percent_styles, data)
     return sheets
+
+
+def _measured(
+    path: Path, zf: zipfile.ZipFile, info: SheetInfo, data: bytes, percent_styles: set[int]
+) -> bool:
+    """The sheet's extent, within the limits; True when that took a full parse (cells written
+    with a prefix or without their reference), which also found its formulas, merges …"""
+    extent = Extent().feed(data)
+    if not extent.irregular:
+        _extent(path, info, extent)
+        return False
+    _full_scan(path, zf, info, percent_styles, data)
+    return True
 
 
 def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
@@ -529,30 +732,6 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, part path) in workbook order, through the workbook's relationships."""
-    targets: dict[str, str] = {}
-    rels = "xl/_rels/workbook.xml.rels"
-    if rels in zf.namelist():
-        for _, el in _iterparse(path, zf, rels, ("end",)):
-            if _local(el.tag) == "Relationship":
-                target = el.get("Target", "")
-                part = (
-                    target.lstrip("/")
-                    if target.startswith("/")
-                    else posixpath.normpath(posixpath.join("xl", target))
-                )
-                targets[el.get("Id", "")] = part
-    sheets = []
-    for _, el in _iterparse(path, zf, "xl/workbook.xml", ("end",)):
-        if _local(el.tag) == "sheet":
-            rid = el.get(f"{{{_REL_NS}}}id", "")
-            part = targets.get(rid, "")
-            if part.startswith("xl/worksheets/") or part.startswith("xl/chartsheets/"):
-                sheets.append((el.get("name", ""), part))
-    return sheets
-
-
 _NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
@@ -563,10 +742,10 @@ def _attr(attrs: bytes, name: bytes) -> str | None:
     return html.unescape(m.group(1).decode("utf-8", "replace")) if m else None
 
 
-def _percent_styles(path: Path, zf: zipfile.ZipFile) -> set[int]:
+def _percent_styles(path: Path, zf: zipfile.ZipFile, part: str) -> set[int]:
     """Indexes of cellXfs whose number format shows a percentage (styles.xml read as text: it
     holds only attributes, and a DTD was already refused by _read_member)."""
-    data = _read_member(path, zf, "xl/styles.xml", xml=True)
+    data = _read_member(path, zf, part, xml=True)
     custom: dict[int, str] = {}
     for m in _NUM_FMT.finditer(data):
         fmt_id = _attr(m.group(1), b"numFmtId")
@@ -654,10 +833,18 @@ def _full_scan(
         if event == "start":
             if tag == "row":
                 r = el.get("r")
-                row = int(r) if r and r.isdigit() else row + 1
+                row = _number(r) if r and r.isdigit() else row + 1
                 col = 0
+                if row > MAX_ROWS:
+                    raise _error(
+                        "dimensions",
+                        path,
+                        Msg("a row numbered {n}", n=_shortened(str(r or row), 20)),
+                        Msg("sheets within {n} rows (delete the far-away cells)", n=MAX_ROWS),
+                        info.name,
+                    )
             elif tag == "c":
-                rc = parse_ref(el.get("r", ""))
+                rc = _loose_ref(el.get("r", ""))
                 row, col = rc if rc else (max(row, 1), col + 1)
                 formula = value = False
                 cell_type, text = el.get("t", ""), ""
@@ -692,7 +879,9 @@ def _full_scan(
         elif tag == "is":
             value = True
         elif tag == "c":
-            if formula and not value and el.get("t") not in ("str", "inlineStr"):
+            # A workbook that asks to be recalculated on load (fullCalcOnLoad, as xlsxwriter
+            # writes it with 0 as every cached value) has no cached value to trust.
+            if formula and (info.recalc or (not value and el.get("t") not in ("str", "inlineStr"))):
                 info.formulas_without_value.add(ref)
             if cell_type == "e":
                 info.error_cells[ref] = text or "#error"
@@ -703,6 +892,27 @@ def _full_scan(
             info.merged.append(el.get("ref", ""))
         elif tag == "row":
             el.clear()
+
+
+_LOOSE_REF = re.compile(r"^\$?([A-Za-z]+)\$?(\d+)$")
+
+
+def _number(digits: str) -> int:
+    """A row number as written; one of more than nine digits is beyond every limit anyway."""
+    return int(digits) if len(digits) <= 9 else 10**9
+
+
+def _loose_ref(ref: str) -> tuple[int, int] | None:
+    """A cell reference of any length (a hostile file may write more letters or digits than
+    Excel allows, and a parser may still take it): (row, column), 1-based."""
+    m = _LOOSE_REF.match(ref.strip())
+    if not m:
+        return None
+    letters = m.group(1).upper()
+    col = 0
+    for ch in letters[:8]:
+        col = col * 26 + ord(ch) - 64
+    return _number(m.group(2)), col if len(letters) <= 8 else 10**9
 
 
 def _ref(row: int, col: int) -> str:

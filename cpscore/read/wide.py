@@ -15,13 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from cpscore.common.errors import Finding, InputError, Location
+from cpscore.common.errors import Finding, InputError, Location, WorkbookErrors
 from cpscore.common.i18n import Msg
 from cpscore.system.model import Fact, Indicator, System
 
 from .plant_rows import MissingCells, WideBlock
 from .safety import SheetInfo
-from .values import cell_ref, column_letter
+from .values import cell_ref, column_letter, integer_text, quoted
 from .wide_columns import ColumnReading
 from .wide_header import Column, WideHeader
 from .workbook import PlantRecord, _cell, _Reader, sha256_of
@@ -54,6 +54,7 @@ def read_wide_sheets(
     """
     rows = sheets[header.sheet]
     sheet = header.sheet
+    _refuse_repeated(path, header, rows)
     body = rows[header.row + 1 :]
     id_col = next(c for c, col in header.columns.items() if col == Column("meta", "id"))
     indicators = {ind.id: ind for ind in system.indicators}
@@ -158,9 +159,9 @@ def _read_row_slowly(
         value = _cell(rows, r, c)
         loc = reader.loc(sheet, r, c)
         if col.kind == "meta":
-            meta[col.key] = None if value is None else str(value).strip()
+            meta[col.key] = integer_text(value)
         elif col.kind == "fact":
-            reader.fact(facts[col.key], value, loc)
+            reader.fact(facts[col.key], value, loc, col.unit)
         else:
             reader.value(indicators[col.key], value, col.unit, loc)
     return meta
@@ -190,3 +191,26 @@ def _check_required(
                     expected_fact=reader._expected_fact(facts[f.id]),
                 ),
             )
+
+
+def _refuse_repeated(path: Path, header: WideHeader, rows: list[list[Any]]) -> None:
+    """One fact or indicator in two columns (by id and by name): which one holds the value is
+    anybody's guess, so the workbook is refused naming both header cells."""
+    errors = [
+        InputError(
+            "duplicate_column",
+            Location(str(path), header.sheet, cell_ref(header.row, c)),
+            Msg(
+                "column {this} {text} names {key} again (first in column {first} {first_text})",
+                this=column_letter(c),
+                text=quoted(_cell(rows, header.row, c)),
+                key=header.columns[first].key,
+                first=column_letter(first),
+                first_text=quoted(_cell(rows, header.row, first)),
+            ),
+            Msg("one column per fact and indicator: delete or rename the other"),
+        )
+        for c, first in sorted(header.repeated.items())
+    ]
+    if errors:
+        raise WorkbookErrors(errors) if len(errors) > 1 else errors[0]

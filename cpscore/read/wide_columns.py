@@ -23,7 +23,7 @@ from cpscore.system.model import System
 
 from .plant_rows import MissingCells
 from .safety import SheetInfo, parse_ref
-from .values import column_letter, is_real
+from .values import column_letter, integer_text, is_real
 from .workbook import _is_percent, _Reader
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ class ColumnReading:
             fact = self.system.fact(col.key)
             assert fact is not None
             number, plausible, percent = fact.type == "number", fact.plausible, False
+            converted = number and bool(col.unit) and not units.same(col.unit or "", fact.unit)
         if not number:
             return self._texts(col, cells)
         value, blank, ok = _numbers(cells, *(plausible or (None, None)), percent)
@@ -173,8 +174,8 @@ def _stripped(cells: Sequence[Any]) -> tuple[list[str | None], np.ndarray]:
     series = pd.Series(cells, dtype=object)
     if infer_dtype(series, skipna=True) == "string":
         text = series.str.strip()
-    else:
-        text = pd.Series([None if v is None else str(v).strip() for v in cells], dtype=object)
+    else:  # an id or period typed as a number is its integer text: 2023, not 2023.0
+        text = pd.Series([integer_text(v) for v in cells], dtype=object)
     blank = (text.isna() | (text == "")).to_numpy()
     text[blank] = None
     return text.tolist(), blank

@@ -7,7 +7,7 @@ Headers name ids or names in either language, optionally with a unit in brackets
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cpscore.system.model import System
@@ -26,7 +26,7 @@ class Column:
 
     kind: str  # meta | fact | indicator
     key: str
-    unit: str | None = None  # unit written in the header, for indicators
+    unit: str | None = None  # unit written in the header, for facts and indicators
 
 
 @dataclass
@@ -35,6 +35,8 @@ class WideHeader:
     row: int  # zero-based
     columns: dict[int, Column]
     ignored: dict[int, str]  # column -> header text not recognised
+    # column -> the earlier column naming the same fact or indicator (by id and by name)
+    repeated: dict[int, int] = field(default_factory=dict)
 
     @property
     def indicator_count(self) -> int:
@@ -64,26 +66,25 @@ def _column(text: Any, table: dict[str, Column]) -> Column | None:
     m = _UNIT_SUFFIX.match(str(text).strip())
     if m:
         base = table.get(_key(m.group(1)))
-        if base is not None and base.kind == "indicator":
-            return Column("indicator", base.key, m.group(2).strip() or None)
+        if base is not None and base.kind in ("indicator", "fact"):
+            return Column(base.kind, base.key, m.group(2).strip() or None)
         if base is not None:
             return base
     return None
 
 
-def find_header(sheets: dict[str, list[list[Any]]], system: System) -> WideHeader | None:
-    """The sheet and row that head a wide table: a plant id column and at least one indicator.
-
-    Among candidate rows the one naming most indicators wins, the later one on a tie, so the
-    template's label row above its id row is skipped.
-    """
+def find_headers(sheets: dict[str, list[list[Any]]], system: System) -> dict[str, WideHeader]:
+    """Each sheet's header row, for the sheets that have one: a plant id column and at least
+    one indicator. Among a sheet's candidate rows the one naming most indicators wins, the
+    later one on a tie, so the template's label row above its id row is skipped."""
     table = _lookup(system)
-    best: WideHeader | None = None
+    found: dict[str, WideHeader] = {}
     for sheet, rows in sheets.items():
         for r, row in enumerate(rows[:_HEADER_ROWS]):
             cols: dict[int, Column] = {}
             ignored: dict[int, str] = {}
-            seen: set[tuple[str, str]] = set()
+            seen: dict[tuple[str, str], int] = {}
+            repeated: dict[int, int] = {}
             for c, cell in enumerate(row):
                 col = _column(cell, table)
                 if col is None:
@@ -91,11 +92,23 @@ def find_header(sheets: dict[str, list[list[Any]]], system: System) -> WideHeade
                         ignored[c] = str(cell).strip()
                     continue
                 if (col.kind, col.key) not in seen:
-                    seen.add((col.kind, col.key))
+                    seen[(col.kind, col.key)] = c
                     cols[c] = col
-            head = WideHeader(sheet, r, cols, ignored)
+                elif col.kind != "meta":
+                    repeated[c] = seen[(col.kind, col.key)]
+            head = WideHeader(sheet, r, cols, ignored, repeated)
             if ("meta", "id") not in seen or head.indicator_count == 0:
                 continue
+            best = found.get(sheet)
             if best is None or head.indicator_count >= best.indicator_count:
-                best = head
+                found[sheet] = head
+    return found
+
+
+def find_header(sheets: dict[str, list[list[Any]]], system: System) -> WideHeader | None:
+    """The header naming most indicators among every sheet's (the later sheet on a tie)."""
+    best: WideHeader | None = None
+    for head in find_headers(sheets, system).values():
+        if best is None or head.indicator_count >= best.indicator_count:
+            best = head
     return best

@@ -25,7 +25,7 @@ from cpscore.system.answers import canonical_level
 from cpscore.system.model import Fact, Indicator, System
 
 from .safety import Inspection, SheetInfo, inspect
-from .values import Parsed, cell_ref, parse_number
+from .values import Parsed, cell_ref, integer_text, parse_number, quoted
 
 PLANT_SHEETS = ("plant", "企业信息", "企业基本信息", "基本信息", "企业")
 INDICATOR_SHEETS = ("indicators", "指标数据", "指标", "评价指标", "指标填报")
@@ -114,7 +114,7 @@ def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None)
             Msg(
                 "the file cannot be read as a workbook ({kind}: {e})",
                 kind=type(e).__name__,
-                e=e,
+                e=quoted(str(e)),
             ),
             Msg("a complete .xlsx workbook; re-save it in Excel, WPS or LibreOffice"),
         )
@@ -130,7 +130,7 @@ class _Reading:
     def __init__(self, path: Path):
         self.path = path
         self.sheets: dict[str, list[list[Any]]] = {}
-        self.error: Exception | None = None
+        self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
 
     @property
@@ -157,7 +157,11 @@ class _Reading:
                 }
             finally:
                 wb.close()
-        except Exception as e:  # reported by open_workbook, in the caller's thread
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # reported by open_workbook, in the caller's thread
+            # A Rust panic in the parser arrives as pyo3's PanicException, a BaseException:
+            # it costs this one file, never the process.
             self.error = e
 
 
@@ -187,13 +191,7 @@ def _header(
     return None
 
 
-def _id_text(cell: Any) -> str | None:
-    """An id cell as text; 12.0 (a number typed as an id) reads as '12'."""
-    if cell is None:
-        return None
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
+_id_text = integer_text  # an id cell as text; 12.0 (a number typed as an id) reads as '12'
 
 
 def _within(value: float, interval: tuple[float | None, float | None]) -> bool:
@@ -257,7 +255,7 @@ class _Reader:
                 continue
             k = _key(label)
             if k in keys:
-                meta.setdefault(keys[k], None if value is None else str(value).strip())
+                meta.setdefault(keys[k], integer_text(value))
             elif k in facts:
                 before = len(self.errors)
                 self.fact(facts[k], value, self.loc(sheet, r, 1))
@@ -286,7 +284,8 @@ class _Reader:
             return Msg("yes/no")
         return Msg("text")
 
-    def fact(self, f: Fact, value: Any, loc: Location) -> None:
+    def fact(self, f: Fact, value: Any, loc: Location, header_unit: str | None = None) -> None:
+        """One fact's cell; ``header_unit`` is a unit its column's header names (wide form)."""
         if value is None:
             return
         if f.type == "number":
@@ -295,25 +294,49 @@ class _Reader:
                 self.error(
                     "bad_fact",
                     loc,
-                    Msg("{value} for {name}", value=repr(value), name=f.name),
+                    Msg(
+                        "{value} for {name}",
+                        value=p.note if p.kind == "invalid" and p.note else quoted(value),
+                        name=f.name,
+                    ),
                     self._expected_fact(f),
                 )
                 return
             if p.note:
                 self.note("interpreted", p.note, loc, f.id)
-            if p.unit and f.unit and not units.same(p.unit, f.unit):
-                self.error(
-                    "unit",
+            value = p.value
+            given = p.unit or header_unit
+            if given and not units.same(given, f.unit or ""):
+                try:
+                    factor = units.factor(given, f.unit) if f.unit else None
+                except units.UnitError:
+                    factor = None
+                if factor is None:
+                    self.error(
+                        "unit",
+                        loc,
+                        Msg("unit {unit} for {id}", unit=quoted(given), id=f.id),
+                        Msg("a number in {unit}", unit=f.unit),
+                    )
+                    return
+                value = _exact_product(p.value, factor)  # type: ignore[arg-type]
+                self.note(
+                    "converted",
+                    Msg(
+                        "{value} {given_unit} converted to {result} {unit}",
+                        value=format(p.value, "g"),
+                        given_unit=given,
+                        result=format(value, "g"),
+                        unit=f.unit,
+                    ),
                     loc,
-                    Msg("unit {unit} for {id}", unit=repr(p.unit), id=f.id),
-                    Msg("a number in {unit}", unit=f.unit),
+                    f.id,
                 )
-                return
-            if f.plausible and not _within(p.value, f.plausible):  # type: ignore[arg-type]
+            if f.plausible and not _within(value, f.plausible):  # type: ignore[arg-type]
                 self.error(
                     "implausible",
                     loc,
-                    Msg("{value:g} {unit} for {id}", value=p.value, unit=f.unit, id=f.id),
+                    Msg("{value:g} {unit} for {id}", value=value, unit=f.unit, id=f.id),
                     Msg(
                         "a value within {x1} {unit} (the system's plausible range)",
                         x1=_range_text(f.plausible),
@@ -321,7 +344,7 @@ class _Reader:
                     ),
                 )
                 return
-            self.row[f.id] = p.value
+            self.row[f.id] = value
         elif f.type == "boolean":
             from cpscore.system.answers import as_bool
 
@@ -330,7 +353,7 @@ class _Reader:
                 self.error(
                     "bad_fact",
                     loc,
-                    Msg("{value} for {name}", value=repr(value), name=f.name),
+                    Msg("{value} for {name}", value=quoted(value), name=f.name),
                     Msg("yes/no"),
                 )
             self.row[f.id] = b
@@ -347,7 +370,7 @@ class _Reader:
                 self.error(
                     "bad_fact",
                     loc,
-                    Msg("{text} for {name}", text=repr(text), name=f.name),
+                    Msg("{text} for {name}", text=quoted(text), name=f.name),
                     self._expected_fact(f),
                 )
             self.row[f.id] = match
@@ -371,7 +394,7 @@ class _Reader:
             if c not in cols.values() and _cell(rows, hr, c) is not None:
                 self.note(
                     "ignored_column",
-                    Msg("column {cell} is not read", cell=repr(cell)),
+                    Msg("column {cell} is not read", cell=quoted(cell)),
                     self.loc(sheet, hr, c),
                 )
         by_id = {ind.id: ind for ind in self.system.indicators}
@@ -396,8 +419,8 @@ class _Reader:
                     InputError(
                         "unknown_indicator",
                         self.loc(sheet, r, cols.get("id", 0)),
-                        Msg("unknown indicator id {ident}", ident=repr(ident)),
-                        self._suggest(str(ident_text)),
+                        Msg("unknown indicator id {ident}", ident=quoted(ident)),
+                        self._suggest(str(ident_text)[:200]),
                     )
                 )
                 continue
@@ -485,10 +508,19 @@ class _Reader:
         info = self._cell_info(loc)
         if info is not None:
             if loc.cell in info.formulas_without_value:
+                found = (
+                    Msg(
+                        "a formula for {ind} in a workbook that asks to be recalculated when opened "
+                        "(fullCalcOnLoad), so its cached value cannot be trusted",
+                        ind=ind.id,
+                    )
+                    if info.recalc
+                    else Msg("a formula without a cached value for {id}", id=ind.id)
+                )
                 self.error(
                     "formula_no_value",
                     loc,
-                    Msg("a formula without a cached value for {id}", id=ind.id),
+                    found,
                     Msg(
                         "a saved result: open and save the file in Excel or WPS, or type the value"
                     ),
@@ -631,7 +663,7 @@ class _Reader:
                 self.error(
                     "unit",
                     loc,
-                    Msg("unit {given_unit} for {id}", given_unit=repr(given_unit), id=ind.id),
+                    Msg("unit {given_unit} for {id}", given_unit=quoted(given_unit), id=ind.id),
                     Msg("{unit} or a unit convertible to it", unit=repr(ind.unit)),
                 )
                 return None
@@ -673,7 +705,7 @@ class _Reader:
             self.error(
                 "bad_answer",
                 loc,
-                Msg("{text} for {id}", text=repr(text), id=ind.id),
+                Msg("{text} for {id}", text=quoted(text), id=ind.id),
                 Msg("yes/no or n/a"),
             )
             return
@@ -686,7 +718,7 @@ class _Reader:
             self.error(
                 "bad_answer",
                 loc,
-                Msg("{text} for {id}", text=repr(text), id=ind.id),
+                Msg("{text} for {id}", text=quoted(text), id=ind.id),
                 Msg("the best level met ({join}), none, or n/a", join="/".join(levels)),
             )
 
@@ -729,7 +761,87 @@ def read_plant_workbook(path: str | Path, system: System) -> PlantRecord:
         raise InputError(
             "no_file", Location(str(path)), Msg("no such file"), Msg("a plant workbook (.xlsx)")
         )
-    return plant_from_sheets(path, open_workbook(path), system)
+    opened = open_workbook(path)
+    if opened.inspection.output_of:
+        raise InputError(
+            "cpscore_output",
+            Location(str(path)),
+            Msg(
+                "a {what} written by cpscore, not a plant workbook",
+                what=opened.inspection.output_of,
+            ),
+            Msg("the plant's own workbook (`cpscore template` writes an empty one)"),
+        )
+    return plant_from_sheets(path, opened, system)
+
+
+def _named(sheets: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    """Every sheet whose name is one of ``names`` (any case, spaces, brackets), in sheet order."""
+    keys = {_key(n) for n in names}
+    return [s for s in sheets if _key(s) in keys]
+
+
+SHOWN = "visible"
+
+
+def choose_sheet(
+    path: Path, candidates: list[str], states: dict[str, str], findings: list[Finding]
+) -> str | None:
+    """The one sheet to read among ``candidates`` (each could be the sheet wanted), or None.
+
+    A person in Excel sees the visible sheets only: one visible candidate is read and every
+    hidden one is reported as ignored; two visible candidates, or none visible among several,
+    are ambiguous (InputError naming both). A lone hidden candidate is read and reported; a lone
+    very hidden one (Excel cannot show it without a macro editor) is refused.
+    """
+    candidates = list(dict.fromkeys(candidates))
+    if not candidates:
+        return None
+    shown = [s for s in candidates if states.get(s, SHOWN) == SHOWN]
+    if len(shown) > 1 or (not shown and len(candidates) > 1):
+        pair = shown if len(shown) > 1 else candidates
+        raise InputError(
+            "ambiguous_sheet",
+            Location(str(path), pair[1]),
+            Msg(
+                "two sheets that could both be the one to read: {a!r} and {b!r}",
+                a=pair[0],
+                b=pair[1],
+            ),
+            Msg("one such sheet: delete or rename the other copy"),
+        )
+    if not shown:
+        only = candidates[0]
+        if states.get(only) == "veryHidden":
+            raise InputError(
+                "hidden_sheet",
+                Location(str(path), only),
+                Msg("the sheet to read, {s!r}, is very hidden (Excel does not show it)", s=only),
+                Msg("a visible sheet: make it visible (VBA editor: Visible = xlSheetVisible)"),
+            )
+        findings.append(
+            Finding(
+                "hidden_sheet",
+                Msg("sheet {s!r} is hidden in Excel; it was read", s=only),
+                location=Location(str(path), only),
+            )
+        )
+        return only
+    for other in candidates:
+        if other != shown[0]:
+            findings.append(
+                Finding(
+                    "ignored_copy",
+                    Msg(
+                        "sheet {o!r} ({state}) was ignored: sheet {s!r}, the visible one, was read",
+                        o=other,
+                        state=states.get(other, SHOWN),
+                        s=shown[0],
+                    ),
+                    location=Location(str(path), other),
+                )
+            )
+    return shown[0]
 
 
 def has_indicator_sheet(sheets: dict[str, Any]) -> bool:
@@ -756,27 +868,26 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
         )
     reader = _Reader(system, path, opened.inspection.sheets)
     reader.findings += opened.inspection.findings
-    plant_sheet = _find_sheet(sheets, PLANT_SHEETS)
-    ind_sheet = _find_sheet(sheets, INDICATOR_SHEETS)
+    states = {name: info.state for name, info in opened.inspection.sheets.items()}
+    plant_sheet = choose_sheet(path, _named(sheets, PLANT_SHEETS), states, reader.findings)
+    named = _named(sheets, INDICATOR_SHEETS)
+    others = set(sheets) - {plant_sheet} - set(_named(sheets, (*RAW_SHEETS, *INSTRUCTION_SHEETS)))
+    # A sheet with the indicator header is a candidate as much as one with the name: two of
+    # them (a copy, last year's data) are ambiguous, whichever way each was recognised.
+    by_header = [
+        s
+        for s in sheets
+        if s in others and s not in named and _header(sheets[s], INDICATOR_HEADERS)
+    ]
+    ind_sheet = choose_sheet(path, [*named, *by_header], states, reader.findings)
     if ind_sheet is None:
-        # A renamed sheet is still found by its header row; the finding says which sheet.
-        ind_sheet = next(
-            (
-                s
-                for s in sheets
-                if s != plant_sheet and _header(sheets[s], INDICATOR_HEADERS) is not None
-            ),
-            None,
+        raise InputError(
+            "missing_sheet",
+            Location(str(path)),
+            f"sheets {list(sheets)}",
+            Msg("an indicator sheet named 指标数据 or Indicators (as `cpscore template` writes)"),
         )
-        if ind_sheet is None:
-            raise InputError(
-                "missing_sheet",
-                Location(str(path)),
-                f"sheets {list(sheets)}",
-                Msg(
-                    "an indicator sheet named 指标数据 or Indicators (as `cpscore template` writes)"
-                ),
-            )
+    if ind_sheet not in named:
         reader.note(
             "sheet_by_header",
             Msg(
@@ -808,7 +919,8 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
     raw_sheet = _find_sheet(sheets, RAW_SHEETS)
     if raw_sheet is not None:
         reader.raw(raw_sheet, sheets[raw_sheet])
-    for extra in sorted(set(sheets) - {plant_sheet, ind_sheet, raw_sheet}):
+    noted = {f.location.sheet for f in reader.findings if f.code == "ignored_copy"}
+    for extra in sorted(set(sheets) - {plant_sheet, ind_sheet, raw_sheet} - noted):
         if _key(extra) in {_key(n) for n in INSTRUCTION_SHEETS}:
             continue
         reader.note(
@@ -826,7 +938,7 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
             "other_system",
             Msg(
                 "the workbook names system {x1}; evaluated with {id}",
-                x1=repr(meta["system"]),
+                x1=quoted(meta["system"]),
                 id=system.id,
             ),
             Location(str(path)),

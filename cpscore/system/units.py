@@ -30,6 +30,7 @@ tCO2 = 1000 * kgCO2
 yuan = [currency]
 wanyuan = 10000 * yuan
 times = [occurrence]
+wan_tonne = 10000 * metric_ton
 """
 
 # Printed forms -> pint syntax, applied in order before parsing.
@@ -42,6 +43,8 @@ _REPLACEMENTS = [
     ("万元", "wanyuan"),
     ("元", "yuan"),
     ("万kWh", "(10000*kWh)"),
+    ("万吨", "wan_tonne"),  # 万t, as printed in output columns (年熟料产量 (万t))
+    ("万t", "wan_tonne"),
     ("次", "times"),
     ("天", "day"),
     ("日", "day"),
@@ -56,6 +59,7 @@ _TOKEN_FIXES = [
     (re.compile(r"\bm2\b"), lambda m: "m**2"),
     (re.compile(r"%"), lambda m: "percent"),
     (re.compile(r"\bt\b"), lambda m: "metric_ton"),
+    (re.compile(r"\bkt\b"), lambda m: "kilotonne"),  # pint's kt is a knot
     (re.compile(r"\bh\b"), lambda m: "hour"),
     (re.compile(r"\ba\b"), lambda m: "year"),
     (re.compile(r"\bL\b"), lambda m: "liter"),

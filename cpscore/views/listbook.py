@@ -18,6 +18,7 @@ from cpscore.common.i18n import N_, gettext_in, status_word
 from cpscore.engine.sector_list import RANKING_RULE, SectorList, key_indicators
 from cpscore.system.plan import ADVANCED_SHARE_QUOTE, PLAN_TARGETS, PLAN_TITLE
 from cpscore.system.wording import level_label
+from cpscore.views.mark import mark
 
 from .neutralise import cell_value
 from .numbers import INDEX_DECIMALS, excel_format, indicator_decimals
@@ -47,6 +48,7 @@ def write_list_workbook(sl: SectorList, path: str | Path) -> Path:
     _stats_sheet(wb.create_sheet(sheet_name("stats", lang)), sl)
     _reduction_sheet(wb.create_sheet(sheet_name("reduction", lang)), sl)
     _rejected_sheet(wb.create_sheet(sheet_name("rejected", lang)), sl)
+    mark(wb, "list")
     with atomic_path(path) as tmp:
         wb.save(tmp)
         if streamed:

@@ -22,6 +22,7 @@ from cpscore.common.words import number_text as _fmt
 from cpscore.engine.evaluation import Evaluation
 from cpscore.views.text import answer_text, improvement_text
 
+from .mark import mark
 from .sheetfit import fit_height as _fit_height
 from .sheetfit import fit_rows as _fit_rows
 from .sheetfit import span_width as _span_width
@@ -219,6 +220,7 @@ def write_scorecard(
     bench_cols = len(ev.system.levels) if ev.system.method == "graded" else 1
     indicators.col_breaks.append(Break(id=7 + bench_cols))
     _define_names(wb, summary.title, names)
+    mark(wb, "scorecard")
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)

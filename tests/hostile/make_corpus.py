@@ -45,6 +45,7 @@ class Case:
     cell: str = ""  # the cell the message must name
     sector: str = "cement"
     strict: bool = False
+    used: tuple[str, object] | None = None  # (indicator, the value the result must use)
 
 
 def _cement(path: Path, values: dict | None = None, facts: dict | None = None) -> Path:
@@ -104,6 +105,87 @@ def _lying_sizes(src: Path, dst: Path, member: str) -> None:
     assert struct.unpack_from("<I", data, central + 24)[0] == real
     struct.pack_into("<I", data, central + 24, 100)  # central directory: uncompressed size
     dst.write_bytes(bytes(data))
+
+
+_STRICT = {
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+        "http://purl.oclc.org/ooxml/spreadsheetml/main"
+    ),
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+        "http://purl.oclc.org/ooxml/officeDocument/relationships"
+    ),
+}
+
+
+def _strict(src: Path, dst: Path, edit: Callable[[str, str], str] | None = None) -> Path:
+    """The workbook in the ISO 29500 strict namespaces (as Excel's "Strict Open XML" saves)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith((".xml", ".rels")):
+                text = data.decode()
+                for old, new in _STRICT.items():
+                    text = text.replace(old, new)
+                data = (edit(info.filename, text) if edit else text).encode()
+            zout.writestr(info.filename, data)
+    return dst
+
+
+def _tiny(
+    dst: Path,
+    cells: str = "",
+    strings: str | None = None,
+    sheet_part: str = "xl/worksheets/sheet1.xml",
+    prefix: str = "",
+) -> Path:
+    """A minimal strict workbook of about 1.5 KB: one sheet (at ``sheet_part``), shared strings."""
+    ns = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+    rns = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    p = f"{prefix}:" if prefix else ""
+    xmlns = f'xmlns:{prefix}="{ns}"' if prefix else f'xmlns="{ns}"'
+    strings = strings or f'<sst xmlns="{ns}" count="1" uniqueCount="1"><si><t>id</t></si></sst>'
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rns}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{ns}" xmlns:r="{rns}"><sheets>'
+            '<sheet name="指标数据" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rns}/worksheet" '
+            f'Target="/{sheet_part}"/><Relationship Id="rId2" Type="{rns}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>',
+        )
+        z.writestr(
+            sheet_part,
+            f'<{p}worksheet {xmlns}><{p}sheetData><{p}row r="1"><{p}c r="A1" t="s"><{p}v>0</{p}v>'
+            f"</{p}c></{p}row>{cells}</{p}sheetData></{p}worksheet>",
+        )
+        z.writestr("xl/sharedStrings.xml", strings)
+    return dst
+
+
+def _sheets_state(src: Path, dst: Path, states: dict[str, str]) -> Path:
+    """Set sheets' visibility (hidden / veryHidden) in workbook.xml."""
+    with zipfile.ZipFile(src) as z:
+        wb = z.read("xl/workbook.xml").decode()
+    for name, state in states.items():
+        wb = re.sub(
+            rf'(<sheet name="{re.escape(name)}"[^>]*?)state="visible"', rf'\1state="{state}"', wb
+        )
+    return _rezip(src, dst, {"xl/workbook.xml": wb.encode()})
 
 
 def build(out: Path) -> list[Case]:
@@ -391,8 +473,147 @@ def build(out: Path) -> list[Case]:
 
     _edit(out / "ok-renamed-sheet.xlsx", renamed)
     case("reported: indicator sheet renamed", "ok-renamed-sheet.xlsx", finding="sheet_by_header")
+    _issue11_cases(out, base, sheet, case)
     base.unlink()
     return cases
+
+
+def _issue11_cases(out: Path, base: Path, sheet: str, case: Callable[..., None]) -> None:
+    """Issue 11: numbers read wrongly, strict workbooks, ambiguous sheets, 2 KB crashers."""
+    e_coal = f"E{ROW['clinker_coal']}"
+    # -- footnote marks, decimal commas, long texts ---------------------------------------------
+    for file, indicator, value in (
+        ("footnote-sup.xlsx", "clinker_coal", "96.5¹"),
+        ("footnote-circled.xlsx", "clinker_coal", "96.5①"),
+        ("footnote-sub.xlsx", "clinker_coal", "96.5₁"),
+        ("comma-leading-zero.xlsx", "so2_per_tonne", "0,080"),  # a decimal comma, not thousands
+    ):
+        _cement(out / file, {indicator: value})
+        case(f"{indicator}: {value}", file, kind="not_a_number", cell=f"E{ROW[indicator]}")
+    _cement(out / "long-text.xlsx", {"clinker_coal": "很长的说明" * 20_000})
+    case("a 100 KB text for a number", "long-text.xlsx", kind="not_a_number", cell=e_coal)
+
+    # -- formulas whose cached value is a placeholder (xlsxwriter's 0, fullCalcOnLoad) ---------
+    stale = re.sub(
+        rf'(<c r="{e_coal}"[^>]*>)<v>96.5</v>', r"\1<f>90+6.5</f><v>0</v>", sheet, count=1
+    )
+    assert stale != sheet
+    with zipfile.ZipFile(base) as z:
+        wb_xml = z.read("xl/workbook.xml").decode()
+    assert 'fullCalcOnLoad="1"' in wb_xml
+    _rezip(base, out / "full-calc-on-load.xlsx", {"xl/worksheets/sheet3.xml": stale.encode()})
+    case("fullCalcOnLoad, cached 0", "full-calc-on-load.xlsx", kind="formula_no_value", cell=e_coal)
+
+    # -- strict Open XML: every check of a transitional workbook --------------------------------
+    _strict(base, out / "strict-plain.xlsx")
+    case("strict workbook, read as typed", "strict-plain.xlsx", used=("clinker_coal", 96.5))
+    _strict(out / "ok-percent-format.xlsx", out / "strict-percent.xlsx")
+    # 0.32 shown as 32 %: read as 32 (×100), as in the transitional workbook
+    case(
+        "strict: % format",
+        "strict-percent.xlsx",
+        finding="percent_format",
+        used=("waste_share", 32),
+    )
+    _strict(out / "formula.xlsx", out / "strict-formula.xlsx")
+    case(
+        "strict: formula without value", "strict-formula.xlsx", kind="formula_no_value", cell=e_coal
+    )
+    _strict(out / "merged.xlsx", out / "strict-merged.xlsx")
+    case("strict: merged value cells", "strict-merged.xlsx", kind="merged_cell", cell=e_coal)
+    _strict(out / "full-calc-on-load.xlsx", out / "strict-full-calc.xlsx")
+    case("strict: fullCalcOnLoad", "strict-full-calc.xlsx", kind="formula_no_value", cell=e_coal)
+    error_cell = re.sub(
+        rf'<c r="{e_coal}"[^>]*>.*?</c>',
+        f'<c r="{e_coal}" t="e"><v>#DIV/0!</v></c>',
+        sheet,
+        count=1,
+    )
+    _rezip(base, out / "error-cell.xlsx", {"xl/worksheets/sheet3.xml": error_cell.encode()})
+    _strict(out / "error-cell.xlsx", out / "strict-error.xlsx")
+    (out / "error-cell.xlsx").unlink()
+    case("strict: #DIV/0! cell", "strict-error.xlsx", kind="not_a_number", cell=e_coal)
+    _strict(
+        out / "far-row.xlsx",
+        out / "strict-prefixed-far.xlsx",
+        lambda name, text: (
+            re.sub(r"<(/?)(row|c|v)\b", r"<\1x:\2", text).replace(
+                "<worksheet ", '<worksheet xmlns:x="http://purl.oclc.org/ooxml/spreadsheetml/main" '
+            )
+            if name.endswith("sheet3.xml")
+            else text
+        ),
+    )
+    case(
+        "strict, prefixed tags, cell in the last row", "strict-prefixed-far.xlsx", kind="dimensions"
+    )
+
+    # -- 2 KB files that made calamine abort ----------------------------------------------------
+    far = '<row r="400000"><c r="ZZ400000"><v>1</v></c></row>'
+    _tiny(out / "tiny-strict-far.xlsx", far)
+    case("strict, one cell at ZZ400000", "tiny-strict-far.xlsx", kind="dimensions")
+    _tiny(
+        out / "tiny-prefixed-far.xlsx", far.replace("<", "<x:").replace("<x:/", "</x:"), prefix="x"
+    )
+    case("prefixed tags, ZZ400000", "tiny-prefixed-far.xlsx", kind="dimensions")
+    _tiny(out / "tiny-attr-order.xlsx", '<row r="400000"><c s="0" r="ZZ400000"><v>1</v></c></row>')
+    case("cell with s before r, ZZ400000", "tiny-attr-order.xlsx", kind="dimensions")
+    _tiny(out / "tiny-lowercase-ref.xlsx", far.replace("ZZ400000", "zz400000"))
+    case("lowercase reference zz400000", "tiny-lowercase-ref.xlsx", kind="dimensions")
+    _tiny(out / "tiny-no-row-number.xlsx", far.replace(' r="400000"', ""))
+    case("far cell in a row without a number", "tiny-no-row-number.xlsx", kind="dimensions")
+    _tiny(out / "tiny-sheet-elsewhere.xlsx", far, sheet_part="data/plant/sheet.xml")
+    case("sheet part outside xl/worksheets", "tiny-sheet-elsewhere.xlsx", kind="dimensions")
+    ns = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+    for name, count in (("2e9", "2000000000"), ("2p64", str(2**64 - 1))):
+        _tiny(
+            out / f"tiny-sst-{name}.xlsx",
+            strings=f'<sst xmlns="{ns}" count="{count}" uniqueCount="{count}"><si><t>id</t></si></sst>',
+        )
+        case(f"shared strings declaring {count}", f"tiny-sst-{name}.xlsx", kind="declared_size")
+
+    # -- sheets that could be the one read ------------------------------------------------------
+    def copy_of_indicators(title: str, state: str) -> Callable:
+        """A second indicator sheet holding last year's 150 for clinker_coal."""
+
+        def edit(ws, wb):
+            copy = wb.copy_worksheet(ws)
+            copy.title = title
+            copy.cell(ROW["clinker_coal"], 5).value = 150
+            copy.sheet_state = state
+
+        return edit
+
+    # beside one visible sheet, a hidden or very hidden copy is reported and its 150 not read
+    for file, title, state in (
+        ("hidden-copy.xlsx", "指标数据 (旧)", "hidden"),
+        ("very-hidden-copy.xlsx", "Indicators", "veryHidden"),
+    ):
+        _edit(out / file, copy_of_indicators(title, state))
+        case(
+            f"{state} copy of the indicator sheet",
+            file,
+            finding="ignored_copy",
+            used=("clinker_coal", 96.5),
+        )
+    _edit(out / "two-indicator-sheets.xlsx", copy_of_indicators("指标数据 (2)", "visible"))
+    case("two visible indicator sheets", "two-indicator-sheets.xlsx", kind="ambiguous_sheet")
+
+    def only_very_hidden(ws, wb):
+        ws.sheet_state = "veryHidden"
+        wb.active = 0
+
+    _edit(out / "very-hidden-only.xlsx", only_very_hidden)
+    case("the indicator sheet very hidden", "very-hidden-only.xlsx", kind="hidden_sheet")
+    with zipfile.ZipFile(base) as z:
+        wb_xml = z.read("xl/workbook.xml").decode()
+    dup = wb_xml.replace('name="企业信息"', 'name="指标数据"', 1)
+    _rezip(base, out / "duplicate-sheet-names.xlsx", {"xl/workbook.xml": dup.encode()})
+    case(
+        "two sheets with one name in workbook.xml",
+        "duplicate-sheet-names.xlsx",
+        kind="ambiguous_sheet",
+    )
 
 
 if __name__ == "__main__":
