@@ -195,7 +195,7 @@ class LiveServer:
         )
 
     def _cmd(self, *extra: str) -> list[str]:
-        cmd = [sys.executable, "-m", "cpscore", "serve", "--data", str(self.data)]
+        cmd = [sys.executable, "-m", "cpscore", "serve", "--lang", "zh", "--data", str(self.data)]
         if self.database:
             cmd += ["--database", self.database]
         return [*cmd, *extra]
