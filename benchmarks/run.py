@@ -20,6 +20,8 @@ Figures are ratios against a baseline from this very run, so they do not depend 
 7. reading the indicator table of a long PDF (import-table's document reader) vs pdfplumber's
    own text extraction of the same pages (target ≤ 3×), and its peak memory at 1× and 10× the
    pages (target flat).
+8. the web service: 50 concurrent uploads on loopback, latency distribution vs one upload alone
+   (benchmarks/web_load.py).
 Timings are never asserted in unit tests; this is where they live.
 """
 
@@ -360,7 +362,7 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the table as JSON")
     args = parser.parse_args()
-    only = set(args.only or [1, 2, 3, 4, 5, 6, 7])
+    only = set(args.only or [1, 2, 3, 4, 5, 6, 7, 8])
     q = args.quick
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -380,6 +382,10 @@ def main() -> None:
             bench_national(tmp, row, plants=20_000 if q else 400_000)
         if 7 in only:
             bench_documents(5 if q else 20, tmp)
+        if 8 in only:
+            from benchmarks.web_load import bench_web
+
+            bench_web(10 if q else 50, row=row)
     print()
     width = [max(len(r[i]) for r in ROWS) for i in range(5)] if ROWS else [0] * 5
     header = ("benchmark", "figure", "baseline", "ratio", "target")

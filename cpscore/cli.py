@@ -31,6 +31,7 @@ def interrupted_message() -> str:
 
 
 LANGS = click.Choice(["zh", "en"])
+WEB_INSTALL = 'pip install "cpscore[web]"'
 # Set by a --format json option: errors then go to stdout as {"error": {...}}, never as prose.
 _json_errors = False
 
@@ -849,6 +850,85 @@ def batch(
         if path:
             click.echo(_("wrote {path}").format(path=path), err=True)
     sys.exit(result.exit_code)
+
+
+@main.command()
+@_lang_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False),
+    default="cpscore-data",
+    show_default=True,
+    help="Folder for uploads, the signing key and the SQLite database (created on first start).",
+)
+@click.option(
+    "--database",
+    metavar="URL",
+    help="postgresql://user:password@host/db for a real deployment (default: SQLite in --data).",
+)
+@click.option(
+    "--add-admin",
+    metavar="NAME",
+    help="Set up an administrator (password asked, or CPSCORE_ADMIN_PASSWORD) and exit.",
+)
+@click.option("--max-upload-mb", type=click.IntRange(1, 256), default=20, show_default=True)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that read uploaded workbooks (default: up to 4, one per core).",
+)
+@click.option("--public-url", metavar="URL", help="The address firms' links start with.")
+@click.option("--secure-cookies", is_flag=True, help="Send cookies over HTTPS only.")
+def serve(
+    host: str,
+    port: int,
+    data: str,
+    database: str | None,
+    add_admin: str | None,
+    max_upload_mb: int,
+    jobs: int | None,
+    public_url: str | None,
+    secure_cookies: bool,
+    lang: str,
+) -> None:
+    """Run the web service: evaluation campaigns for associations and firms, and the API.
+
+    Firms upload their workbook through their campaign link and see their result at once;
+    administrators follow the list as it grows. POST /api/v1/evaluate evaluates one workbook
+    for programs (OpenAPI at /openapi.json). Needs the extra `web`: pip install "cpscore[web]".
+    """
+    from pathlib import Path
+
+    try:
+        from cpscore.web.server import run
+        from cpscore.web.service import Settings
+        from cpscore.web.service import add_admin as add_administrator
+    except ImportError as e:
+        raise click.UsageError(
+            _("the web service needs the extra 'web' ({name} is missing): {command}").format(
+                name=e.name, command=WEB_INSTALL
+            )
+        ) from None
+    settings = Settings(
+        Path(data),
+        database,
+        max_upload_mb << 20,
+        jobs or 0,
+        public_url,
+        secure_cookies,
+        lang,
+    )
+    if add_admin:
+        password = os.environ.get("CPSCORE_ADMIN_PASSWORD") or click.prompt(
+            f"password for {add_admin}", hide_input=True, confirmation_prompt=True
+        )
+        created = add_administrator(settings, add_admin, password)
+        click.echo(f"administrator {add_admin} {'created' if created else 'updated'}", err=True)
+        return
+    run(settings, host, port)
 
 
 if __name__ == "__main__":

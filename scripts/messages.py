@@ -28,7 +28,8 @@ PACKAGE = ROOT / "cpscore"
 PO = PACKAGE / "common" / "locale" / "zh" / "LC_MESSAGES" / "cpscore.po"
 MO = PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "N_": None, "Msg": None}
-METHODS = [("**.py", "python")]
+# The web service's pages mark their messages with _() in Jinja2 templates.
+METHODS = [("**.py", "python"), ("web/templates/**.html", "jinja2")]
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 

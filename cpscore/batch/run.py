@@ -141,12 +141,29 @@ def read_input(
             [block] if len(block) else [],
             [_rejection(path, r.errors, plant_id=r.plant_id, row=r.row) for r in rows],
         )
-    except WorkbookErrors as e:
+    except Exception as e:
+        return _rejected(path, e)
+
+
+def read_plant(path: str | Path, system: System) -> FileResult:
+    """One plant workbook, read as ``cpscore evaluate`` reads it (the same errors). Never raises."""
+    from cpscore.read.workbook import read_plant_workbook
+
+    path = Path(path)
+    try:
+        return FileResult([read_plant_workbook(path, system)])
+    except Exception as e:
+        return _rejected(path, e)
+
+
+def _rejected(path: Path, e: Exception) -> FileResult:
+    """The file's input errors as its rejection; any other exception is a defect in cpscore or
+    a library, reported as one, never a traceback."""
+    if isinstance(e, WorkbookErrors):
         return FileResult(rejections=[_rejection(path, e.errors)])
-    except InputError as e:
+    if isinstance(e, InputError):
         return FileResult(rejections=[_rejection(path, [e])])
-    except Exception as e:  # a defect in cpscore or a library: reported, never a traceback
-        return FileResult(rejections=[_internal(path, f"{type(e).__name__}: {e}")])
+    return FileResult(rejections=[_internal(path, f"{type(e).__name__}: {e}")])
 
 
 def _internal(path: Path, message: str) -> Rejection:
@@ -212,6 +229,11 @@ def _watch_parent(parent: int, ppid: int) -> None:
 def _read_in_worker(path: str) -> FileResult:
     assert _WORKER_SYSTEM is not None
     return read_input(path, _WORKER_SYSTEM)
+
+
+def _task_in_worker(task: Callable[..., FileResult], path: str, args: tuple) -> FileResult:
+    assert _WORKER_SYSTEM is not None
+    return task(path, _WORKER_SYSTEM, *args)
 
 
 def _read_chunk_in_worker(paths: list[str]) -> list[FileResult]:
@@ -457,3 +479,70 @@ def run_batch(
 
     evaluation = evaluate_records(system, records) if records else None
     return BatchResult(system, evaluation, rejections, [str(p) for p in paths], notes)
+
+
+# -- reading for a long-running service ------------------------------------------------------
+
+
+class ReadingPool:
+    """Worker processes that read workbooks for one system, kept warm across many files.
+
+    For a service that reads uploads one by one: a file never reaches a parser in the calling
+    process. A reader that crashes or hangs costs its own file a rejection and the pool is
+    started again; other files that were being read when it broke are read once more.
+    """
+
+    def __init__(self, system: System, workers: int = 1, timeout: float = 120.0):
+        self.system, self.workers, self.timeout = system, max(1, workers), timeout
+        self._ex: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._ex is None:
+                self._ex = ProcessPoolExecutor(
+                    self.workers, _context(), _init_worker, (self.system,)
+                )
+            return self._ex
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._ex is broken:
+                self._ex = None
+        for proc in list(getattr(broken, "_processes", {}).values()):
+            proc.kill()  # a hung reader: the pool cannot cancel a running task otherwise
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def read(
+        self, path: str | Path, task: Callable[..., FileResult] = read_input, *args: Any
+    ) -> FileResult:
+        """``task(path, system, *args)`` in a worker process: by default read one file as
+        ``cpscore batch`` does (:func:`read_plant`: as ``cpscore evaluate`` does). The task is a
+        module-level function that never raises; a crash or a hang is a rejection."""
+        path = Path(path)
+        for attempt in (1, 2):
+            try:
+                ex = self._pool()
+                future = ex.submit(_task_in_worker, task, str(path), args)
+            except (OSError, RuntimeError):  # no process could be started, or pool shut down
+                if attempt == 2:
+                    return FileResult(
+                        rejections=[_internal(path, "no reading process could be started")]
+                    )
+                continue
+            try:
+                return future.result(timeout=self.timeout)
+            except TimeoutError:
+                self._restart(ex)
+                return FileResult(
+                    rejections=[_internal(path, f"reading took over {self.timeout:.0f} s")]
+                )
+            except BrokenProcessPool:
+                self._restart(ex)  # another file may have broken it: try once more
+        return FileResult(rejections=[_internal(path, "the workbook reader crashed on this file")])
+
+    def close(self) -> None:
+        with self._lock:
+            ex, self._ex = self._ex, None
+        if ex is not None:
+            ex.shutdown(wait=True, cancel_futures=True)
