@@ -15,8 +15,12 @@ from typing import Any
 
 import click
 
+from cpscore.cli_words import Command as TranslatedCommand
+from cpscore.cli_words import TranslatedHelp, install
 from cpscore.common.errors import CpscoreError
 from cpscore.common.i18n import N_, _, language, set_language, status_word
+
+install()  # click's own words (Usage:, Error: …) in the reader's language
 
 # Which outputs of the command running now are complete, for the line a Ctrl-C prints.
 _WRITTEN: list[str] = []
@@ -63,7 +67,9 @@ def _stdout_error(e: OSError) -> None:
     sys.exit(2)
 
 
-class _Group(click.Group):
+class _Group(TranslatedHelp, click.Group):
+    command_class = TranslatedCommand
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             try:
@@ -122,7 +128,7 @@ def _lang_option(f: Any) -> Any:
         is_eager=True,
         expose_value=True,
         callback=_set_lang,
-        help="Language of every message and output: zh (default) or en; also CPSCORE_LANG.",
+        help=N_("Language of every message and output: zh (default) or en; also CPSCORE_LANG."),
     )(f)
 
 
