@@ -14,7 +14,7 @@ import click.exceptions
 import click.formatting
 import click.parser
 
-from cpscore.common.i18n import N_, gettext_in
+from cpscore.common.i18n import LANGUAGES, N_, gettext_in, set_language
 
 CLICK_MESSAGES = (
     N_("Usage:"),
@@ -58,6 +58,14 @@ class TranslatedHelp:
     built, before ``--lang`` is read, so help texts are translated when the help is formatted.
     """
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # --help is eager too and may come first ("evaluate --help --lang en"): the language
+        # is taken from the arguments before click processes either.
+        lang = language_in(args)
+        if lang:
+            set_language(lang)
+        return super().parse_args(ctx, args)  # type: ignore[misc]
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         saved = [(p, getattr(p, "help", None)) for p in self.get_params(ctx)]  # type: ignore[attr-defined]
         try:
@@ -69,6 +77,19 @@ class TranslatedHelp:
             for p, text in saved:
                 if text:
                     p.help = text  # type: ignore[attr-defined]
+
+
+def language_in(args: list[str]) -> str | None:
+    """The value of the last ``--lang`` among ``args`` (``--lang en`` or ``--lang=en``)."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else None
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else value
+        if value in LANGUAGES:
+            found = value
+    return found
 
 
 class Command(TranslatedHelp, click.Command):
