@@ -15,8 +15,12 @@ from typing import Any
 
 import click
 
+from cpscore.cli_words import Command as TranslatedCommand
+from cpscore.cli_words import TranslatedHelp, install
 from cpscore.common.errors import CpscoreError
 from cpscore.common.i18n import N_, _, language, set_language, status_word
+
+install()  # click's own words (Usage:, Error: …) in the reader's language
 
 # Which outputs of the command running now are complete, for the line a Ctrl-C prints.
 _WRITTEN: list[str] = []
@@ -63,7 +67,9 @@ def _stdout_error(e: OSError) -> None:
     sys.exit(2)
 
 
-class _Group(click.Group):
+class _Group(TranslatedHelp, click.Group):
+    command_class = TranslatedCommand
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             try:
@@ -122,7 +128,7 @@ def _lang_option(f: Any) -> Any:
         is_eager=True,
         expose_value=True,
         callback=_set_lang,
-        help="Language of every message and output: zh (default) or en; also CPSCORE_LANG.",
+        help=N_("Language of every message and output: zh (default) or en; also CPSCORE_LANG."),
     )(f)
 
 
@@ -161,16 +167,16 @@ def _system_options(f: Any) -> Any:
         "--as-of",
         callback=_date,
         metavar="DATE",
-        help="Use the version in force on DATE (YYYY-MM-DD).",
+        help=N_("Use the version in force on DATE (YYYY-MM-DD)."),
     )(f)
     f = click.option(
         "--system",
         "system_ref",
         metavar="ID|PATH",
-        help="Use this system explicitly (bundled id or JSON file).",
+        help=N_("Use this system explicitly (bundled id or JSON file)."),
     )(f)
     f = click.option(
-        "--sector", metavar="SECTOR", help="Sector; the version in force today unless --as-of."
+        "--sector", metavar="SECTOR", help=N_("Sector; the version in force today unless --as-of.")
     )(f)
     return f
 
@@ -197,12 +203,12 @@ def main(lang: str) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write an Excel scorecard (.xlsx) or the JSON document (.json).",
+    help=N_("Write an Excel scorecard (.xlsx) or the JSON document (.json)."),
 )
 @click.option(
     "--strict",
     is_flag=True,
-    help="Refuse the workbook when any applicable indicator or required fact has no value.",
+    help=N_("Refuse the workbook when any applicable indicator or required fact has no value."),
 )
 def evaluate(
     workbook: str,
@@ -255,7 +261,7 @@ def _write_output(ev: Any, doc: dict[str, Any], output: str, lang: str) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--bundled", is_flag=True, help="Validate every bundled system.")
+@click.option("--bundled", is_flag=True, help=N_("Validate every bundled system."))
 @_lang_option
 def validate(files: tuple[str, ...], bundled: bool, lang: str) -> None:
     """Check indicator system files: schema, weights, benchmark order, references, units, rules.
@@ -292,12 +298,12 @@ def validate(files: tuple[str, ...], bundled: bool, lang: str) -> None:
 @_format_option(
     ["table", "json", "markdown"],
     "table",
-    help="markdown: the README coverage table (with --coverage).",
+    help=N_("markdown: the README coverage table (with --coverage)."),
 )
 @click.option(
     "--coverage",
     is_flag=True,
-    help="The 19 key sectors and every bundled system: status, source, what is missing.",
+    help=N_("The 19 key sectors and every bundled system: status, source, what is missing."),
 )
 @_lang_option
 def systems(fmt: str, coverage: bool, lang: str) -> None:
@@ -417,8 +423,8 @@ def show(system_ref: str, fmt: str, lang: str) -> None:
 @click.argument("system_ref", metavar="SECTOR|SYSTEM")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 @_lang_option
-@click.option("--wide", is_flag=True, help="The wide form: one row per plant (for `batch`).")
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.option("--wide", is_flag=True, help=N_("The wide form: one row per plant (for `batch`)."))
+@click.option("--force", is_flag=True, help=N_("Replace the file if it exists."))
 def template(system_ref: str, output: str, lang: str, wide: bool, force: bool) -> None:
     """Write the empty plant data workbook for a sector or system."""
     from cpscore.common.errors import UsageError
@@ -445,10 +451,14 @@ def template(system_ref: str, output: str, lang: str, wide: bool, force: bool) -
 @main.command("import-table")
 @click.argument("table", type=click.Path(dir_okay=False))
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="System JSON to write."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help=N_("System JSON to write."),
 )
 @click.option(
-    "--sheet", help="The sheet holding the indicator table (default: the first with a header)."
+    "--sheet", help=N_("The sheet holding the indicator table (default: the first with a header).")
 )
 @click.option(
     "--set",
@@ -458,10 +468,14 @@ def template(system_ref: str, output: str, lang: str, wide: bool, force: bool) -
     help="Metadata that wins over the metadata sheet, e.g. --set status=unverified "
     "--set classification=2013 (dotted keys: title.zh, source.citation).",
 )
-@click.option("--notes", is_flag=True, help="Also list every interpretation made (〃, 以下 → ≤ …).")
+@click.option(
+    "--notes", is_flag=True, help=N_("Also list every interpretation made (〃, 以下 → ≤ …).")
+)
 @_format_option(["text", "json"], "text")
 @_lang_option
-@click.option("--pages", metavar="PAGES", help="PDF only: the pages holding the table, e.g. 5-9.")
+@click.option(
+    "--pages", metavar="PAGES", help=N_("PDF only: the pages holding the table, e.g. 5-9.")
+)
 @click.option(
     "--base",
     metavar="SYSTEM",
@@ -540,7 +554,7 @@ def import_table_cmd(
     "--output",
     required=True,
     type=click.Path(dir_okay=False),
-    help="File to write: .xlsx (the table to edit), .pdf or .docx (the printed document).",
+    help=N_("File to write: .xlsx (the table to edit), .pdf or .docx (the printed document)."),
 )
 @_lang_option
 def export_table_cmd(system_ref: str, output: str, lang: str) -> None:
@@ -577,12 +591,18 @@ def _not_over_input(output: str, *inputs: str) -> None:
 @main.command()
 @click.argument("system_ref", metavar="SYSTEM")
 @click.option(
-    "--against", "document", required=True, type=click.Path(dir_okay=False), help="The .pdf/.docx."
+    "--against",
+    "document",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help=N_("The .pdf/.docx."),
 )
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Page (.html)."
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help=N_("Page (.html).")
 )
-@click.option("--pages", metavar="PAGES", help="PDF only: the pages holding the table, e.g. 5-9.")
+@click.option(
+    "--pages", metavar="PAGES", help=N_("PDF only: the pages holding the table, e.g. 5-9.")
+)
 @_lang_option
 def review(system_ref: str, document: str, output: str, pages: str | None, lang: str) -> None:
     """Write a review page: every reading of SYSTEM beside its spot in the document.
@@ -608,16 +628,25 @@ def review(system_ref: str, document: str, output: str, pages: str | None, lang:
 @main.command()
 @click.argument("system_path", metavar="SYSTEM.json", type=click.Path(dir_okay=False))
 @click.option(
-    "--against", "document", required=True, type=click.Path(dir_okay=False), help="The .pdf/.docx."
+    "--against",
+    "document",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help=N_("The .pdf/.docx."),
 )
-@click.option("--by", "by", metavar="NAME", help="Who checked the numbers (核对人).")
-@click.option("--announcement", metavar="TEXT", help="The announcement, e.g. 2014年第3号公告.")
-@click.option("--pages", metavar="PAGES", help="PDF only: the pages holding the table, e.g. 5-9.")
+@click.option("--by", "by", metavar="NAME", help=N_("Who checked the numbers (核对人)."))
+@click.option("--announcement", metavar="TEXT", help=N_("The announcement, e.g. 2014年第3号公告."))
 @click.option(
-    "--check", "check_only", is_flag=True, help="Only say whether the system equals the document."
+    "--pages", metavar="PAGES", help=N_("PDF only: the pages holding the table, e.g. 5-9.")
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of SYSTEM.json."
+    "--check",
+    "check_only",
+    is_flag=True,
+    help=N_("Only say whether the system equals the document."),
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help=N_("Write here instead of SYSTEM.json.")
 )
 @_lang_option
 def verify(
@@ -729,26 +758,30 @@ def _batch_on_dask(
     "--output",
     required=True,
     type=click.Path(),
-    help="The list workbook (.xlsx); with --engine dask, the results (.parquet folder or .csv).",
+    help=N_(
+        "The list workbook (.xlsx); with --engine dask, the results (.parquet folder or .csv)."
+    ),
 )
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="The list as CSV.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help=N_("The list as CSV."))
 @click.option(
     "--json",
     "jsonl_path",
     type=click.Path(dir_okay=False),
-    help="JSON lines: one result per plant, one line per rejected input.",
+    help=N_("JSON lines: one result per plant, one line per rejected input."),
 )
-@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="The public list page.")
+@click.option(
+    "--html", "html_path", type=click.Path(dir_okay=False), help=N_("The public list page.")
+)
 @click.option(
     "--scorecards",
     type=click.Path(file_okay=False),
-    help="Write each plant's Excel scorecard into this folder.",
+    help=N_("Write each plant's Excel scorecard into this folder."),
 )
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes reading workbooks, this one included (default: all cores).",
+    help=N_("Processes reading workbooks, this one included (default: all cores)."),
 )
 @_lang_option
 @click.option(
@@ -763,12 +796,12 @@ def _batch_on_dask(
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
-    help="With --engine dask: a Dask scheduler to connect to (default: a local cluster).",
+    help=N_("With --engine dask: a Dask scheduler to connect to (default: a local cluster)."),
 )
 @click.option(
     "--period-column",
     metavar="NAME",
-    help="With --engine dask: the column naming each row's period (default: period or 评价期).",
+    help=N_("With --engine dask: the column naming each row's period (default: period or 评价期)."),
 )
 def batch(
     inputs: tuple[str, ...],
@@ -854,34 +887,38 @@ def batch(
 
 @main.command()
 @_lang_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on."))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option(
     "--data",
     type=click.Path(file_okay=False),
     default="cpscore-data",
     show_default=True,
-    help="Folder for uploads, the signing key and the SQLite database (created on first start).",
+    help=N_(
+        "Folder for uploads, the signing key and the SQLite database (created on first start)."
+    ),
 )
 @click.option(
     "--database",
     metavar="URL",
-    help="postgresql://user:password@host/db for a real deployment (default: SQLite in --data).",
+    help=N_(
+        "postgresql://user:password@host/db for a real deployment (default: SQLite in --data)."
+    ),
 )
 @click.option(
     "--add-admin",
     metavar="NAME",
-    help="Set up an administrator (password asked, or CPSCORE_ADMIN_PASSWORD) and exit.",
+    help=N_("Set up an administrator (password asked, or CPSCORE_ADMIN_PASSWORD) and exit."),
 )
 @click.option("--max-upload-mb", type=click.IntRange(1, 256), default=20, show_default=True)
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that read uploaded workbooks (default: up to 4, one per core).",
+    help=N_("Processes that read uploaded workbooks (default: up to 4, one per core)."),
 )
-@click.option("--public-url", metavar="URL", help="The address firms' links start with.")
-@click.option("--secure-cookies", is_flag=True, help="Send cookies over HTTPS only.")
+@click.option("--public-url", metavar="URL", help=N_("The address firms' links start with."))
+@click.option("--secure-cookies", is_flag=True, help=N_("Send cookies over HTTPS only."))
 def serve(
     host: str,
     port: int,

@@ -122,7 +122,11 @@ def merge_snippet(path: Path) -> int:
     for m in snippet:
         # A translation already in the catalog wins (one word for one msgid across issues).
         if m.id and m.string and not (m.id in cat and cat[m.id].string):
-            cat.add(m.id, m.string, m.locations)
+            # Babel's add() keeps an existing entry's (empty) string: set it on the entry.
+            if m.id in cat:
+                cat[m.id].string = m.string
+            else:
+                cat.add(m.id, m.string, m.locations)
             n += 1
     with PO.open("wb") as f:
         write_po(f, cat, width=100, sort_output=True, no_location=True, include_previous=False)

@@ -112,3 +112,16 @@ def test_cli_exit_status_and_json(tmp_path):
     assert (res.exit_code, data["same"], len(data["changes"])) == (1, False, 8)
     res = runner.invoke(main, ["diff", str(HAZARDOUS), "hazardous-waste-incineration-draft"])
     assert res.exit_code == 0
+
+
+def test_cli_text_in_chinese_by_default(tmp_path):
+    old = json.loads(HAZARDOUS.read_text(encoding="utf-8"))
+    v2 = tmp_path / "v2.json"
+    v2.write_text(json.dumps(_v2(old), ensure_ascii=False), encoding="utf-8")
+    res = CliRunner().invoke(main, ["diff", str(HAZARDOUS), str(v2), "--lang", "zh"])
+    lines = res.output.splitlines()
+    assert "基准值和要求：" in lines
+    assert "  ~ SO₂浓度（日均值） [pollutant_emission/so2/II]: ≤60 → ≤50" in lines
+    assert lines[-1] == "共 8 处差异：新增 1 处、删除 1 处、修改 6 处"
+    same = CliRunner().invoke(main, ["diff", str(HAZARDOUS), str(HAZARDOUS), "--lang", "zh"])
+    assert same.output.splitlines()[-1] == "没有差异"

@@ -230,3 +230,27 @@ def test_unknown_option_key_is_reported(tmp_path):
     assert [str(p) for p in import_table(path, {"stauts": "official"}).problems] == [
         "--set stauts: unknown metadata key (see the guide)"
     ]
+
+
+def test_notes_and_problems_read_in_the_readers_language(tmp_path):
+    out = tmp_path / "s.json"
+    args = ["import-table", str(MESSY), "-o", str(out), "--notes"]
+    zh = CliRunner().invoke(main, [*args, "--lang", "zh"]).stderr
+    assert "Sheet1!G8: '3次以下': '以下' 读作 ≤" in zh
+    assert "Sheet1!G7: '>7000h': 单元格中写有单位 'h'" in zh
+    assert "Sheet1!H23: '≤2 0': 数字之间有空格；请对照 PDF 核对该数字" in zh
+    assert "有 1 个单元格无法解读；未写出文件" in zh
+    en = CliRunner().invoke(main, [*args, "--lang", "en"]).stderr
+    assert "Sheet1!G8: '3次以下': '以下' read as ≤" in en
+    assert "Sheet1!G7: '>7000h': unit 'h' written in the cell" in en
+    # The notes are kept as messages: the same result reads in either language when shown.
+    from cpscore.common.i18n import set_language
+
+    note = next(n for n in import_table(MESSY).notes if n.address == "Sheet1!G7")
+    try:
+        set_language("zh")
+        assert note.as_dict()["message"] == "单元格中写有单位 'h'"
+        set_language("en")
+        assert note.as_dict()["message"] == "unit 'h' written in the cell"
+    finally:
+        set_language(None)

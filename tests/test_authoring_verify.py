@@ -247,3 +247,24 @@ def test_importing_onto_an_official_base_does_not_make_the_import_official(pair,
     assert doc["status"] == "unverified" and "verification" not in doc
     # and the verified file still checks equal
     assert _run("verify", "--check", str(system), "--against", str(pdf)).exit_code == 0
+
+
+def test_review_page_in_chinese_by_default_and_english_on_request(pair, tmp_path):
+    system, pdf = pair
+    zh, en = tmp_path / "zh.html", tmp_path / "en.html"
+    assert (
+        _run("review", str(system), "--against", str(pdf), "-o", str(zh), "--lang", "zh").exit_code
+        == 0
+    )
+    assert (
+        _run("review", str(system), "--against", str(pdf), "-o", str(en), "--lang", "en").exit_code
+        == 0
+    )
+    page_zh, page_en = zh.read_text(encoding="utf-8"), en.read_text(encoding="utf-8")
+    # The interpretation notes of the cells, in the page's language.
+    assert "→ 单元格中写有单位 &#x27;h&#x27;</div>" in page_zh
+    assert "→ 已忽略单元格中重复的指标名称</div>" in page_zh
+    assert "written in the cell" not in page_zh and "— 核对页</title>" in page_zh
+    assert "<html lang=zh>" in page_zh and "<html lang=en>" in page_en
+    assert "→ unit &#x27;h&#x27; written in the cell</div>" in page_en
+    assert "→ indicator name repeated in the cell ignored</div>" in page_en

@@ -11,6 +11,7 @@ import atexit
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -297,3 +298,40 @@ def test_two_kilobyte_crashers_in_real_processes_and_in_a_batch(tmp_path):
         assert "1 evaluated" in got.stderr and f"{len(tiny)} rejected" in got.stderr
         for n in tiny:
             assert n in got.stderr  # each rejected input listed on the terminal
+
+
+# English left in a Chinese refusal: two English words in a row, once ids, quoted text, file
+# names and commands are taken out. A damaged part's parser detail (zipfile's, the XML
+# parser's) is quoted as the library wrote it, in parentheses after its exception name.
+_ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}")
+_NOT_PROSE = re.compile(
+    r"--[a-z]+ [\w.-]+|'[^']*'|`[^`]*`|\[[a-z_]+\]|\b[\w.-]+\.(?:xlsx|xls|csv|ods|xml)\b"
+)
+_LIBRARY_DETAIL = re.compile(r"（\w+(?:Error|Zip\w*)：.*?）|（File is not a zip file）")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.kind], ids=lambda c: c.file)
+def test_refusals_read_in_chinese(case: Case):
+    result = CliRunner().invoke(
+        main,
+        ["evaluate", str(CORPUS / case.file), "--sector", case.sector, "--lang", "zh"]
+        + (["--strict"] if case.strict else []),
+    )
+    assert result.exit_code == 2
+    line = result.stderr.strip().splitlines()[0]
+    assert line.startswith("错误：") and "应为" in line, line
+    rest = _LIBRARY_DETAIL.sub("", _NOT_PROSE.sub("", line))
+    assert not _ENGLISH.search(rest), line
+
+
+def test_a_text_file_named_xlsx_is_refused_in_chinese(tmp_path: Path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("hello world\n")
+    zh = CliRunner().invoke(main, ["evaluate", str(bad), "--sector", "cement", "--lang", "zh"])
+    assert zh.stderr.strip() == (
+        f"错误：{bad}: 文本文件；应为.xlsx 工作簿（在 Excel 或 WPS 中：文件 > 另存为 > "
+        "Excel 工作簿 (*.xlsx)） [not_a_workbook]"
+    )
+    en = CliRunner().invoke(main, ["evaluate", str(bad), "--sector", "cement", "--lang", "en"])
+    assert "a text file; expected an .xlsx workbook (in Excel or WPS: File > Save As" in en.stderr
+    assert zh.exit_code == en.exit_code == 2

@@ -233,3 +233,25 @@ def test_evaluate_reads_the_system_from_the_workbook() -> None:
     import json
 
     assert json.loads(r.stdout)["system"]["id"].startswith("cement-")
+
+
+def test_clicks_own_words_follow_the_language() -> None:
+    zh = _cli("evaluate", "--help", env={"CPSCORE_LANG": ""}).stdout
+    assert zh.startswith("用法： cpscore evaluate [OPTIONS] WORKBOOK")
+    assert "选项:" in zh and "显示此帮助并退出。" in zh and "[默认：text]" in zh
+    assert "所有消息和输出的语言：zh（默认）或 en" in zh
+    assert "写出 Excel 评价表（.xlsx）或 JSON 文档（.json）。" in zh  # our option help, marked
+    top = _cli("--help", env={"CPSCORE_LANG": ""}).stdout
+    assert "命令:" in top and "显示版本并退出。" in top
+    en = _cli("evaluate", "--help", "--lang", "en").stdout
+    assert en.startswith("Usage: cpscore evaluate") and "Show this message and exit." in en
+    assert "Write an Excel scorecard (.xlsx) or the JSON" in en
+    # --help is eager: the language still applies when it comes after --help.
+    late = _cli("evaluate", "--help", "--lang", "en", env={"CPSCORE_LANG": ""}).stdout
+    assert late.startswith("Usage: cpscore evaluate") and "Show this message and exit." in late
+    missing = _cli("evaluate", env={"CPSCORE_LANG": ""})
+    assert missing.returncode == 2
+    assert "错误：缺少参数 'WORKBOOK'" in missing.stderr
+    assert "运行 'cpscore evaluate --help' 查看帮助。" in missing.stderr
+    bogus = _cli("evaluate", "--bogus", "x.xlsx", env={"CPSCORE_LANG": ""})
+    assert "错误：没有选项 '--bogus'。" in bogus.stderr

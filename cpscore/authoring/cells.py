@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from cpscore.common.i18n import Msg
 from cpscore.system import expressions
 
 # Marks a person types for "no benchmark at this level".
@@ -58,8 +59,8 @@ class Reading:
 
     benchmark: dict[str, Any] | None = None
     empty: bool = False
-    problem: str = ""
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    problem: Msg | str = ""
+    notes: tuple[Msg, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -134,8 +135,12 @@ def _parse_number(text: str, variables: frozenset[str] | None) -> tuple[Any, str
         unknown = sorted(names - variables)
         if unknown:
             raise _Unreadable(
-                f"the expression {raw!r} uses {', '.join(unknown)}, which is not a numeric fact "
-                "of the system (declare it under facts in the metadata sheet)"
+                Msg(
+                    "the expression {expr} uses {names}, which is not a numeric fact of the "
+                    "system (declare it under facts in the metadata sheet)",
+                    expr=repr(raw),
+                    names=", ".join(unknown),
+                )
             )
     return {"expr": expr}, text[m.end() :]
 
@@ -159,16 +164,18 @@ def parse_benchmark(
     if cell is None:
         return Reading(empty=True)
     if isinstance(cell, bool):
-        return Reading(problem="a yes/no value, not a benchmark")
+        return Reading(problem=Msg("a yes/no value, not a benchmark"))
     if isinstance(cell, int | float):
         return Reading(
-            problem=f"the number {format_number(cell)} has no comparator: write it as printed, "
-            "e.g. ≤8 or ≥82"
+            problem=Msg(
+                "the number {number} has no comparator: write it as printed, e.g. ≤8 or ≥82",
+                number=format_number(cell),
+            )
         )
     folded = unicodedata.normalize("NFKC", str(cell))
     if re.search(r"\d[ \t\u3000]+\.?\d", folded):
         # "≤2 0" pasted from a PDF may be ≤20 or ≤2 with a stray 0: check it against the PDF.
-        return Reading(problem="digits separated by a space; check the number against the PDF")
+        return Reading(problem=Msg("digits separated by a space; check the number against the PDF"))
     text = normalise_text(cell).rstrip(_TRAILING)
     if text.lower() in EMPTY_MARKS:
         return Reading(empty=True)
@@ -176,18 +183,20 @@ def parse_benchmark(
     key = normalise_text(name).lstrip("*")
     if key and text.startswith(key) and len(text) > len(key):
         text = text[len(key) :].removeprefix("为")
-        notes.append("indicator name repeated in the cell ignored")
+        notes.append(Msg("indicator name repeated in the cell ignored"))
     try:
         return _parse(text, unit, variables, notes)
     except _Unreadable as e:
-        return Reading(problem=str(e))
+        return Reading(problem=e.args[0])
 
 
 def _parse(text: str, unit: str, variables: frozenset[str] | None, notes: list[str]) -> Reading:
     if _comparator_count(text) > 1:
         return Reading(
-            problem="more than one comparator in one cell; if the benchmark depends on the "
-            "plant, put each case in variants (extra column) and leave one benchmark here"
+            problem=Msg(
+                "more than one comparator in one cell; if the benchmark depends on the "
+                "plant, put each case in variants (extra column) and leave one benchmark here"
+            )
         )
     op = ""
     if text[:1] in _OPS:
@@ -196,20 +205,22 @@ def _parse(text: str, unit: str, variables: frozenset[str] | None, notes: list[s
         for word, sym in _WORD_OPS:
             if text.startswith(word):
                 op, text = sym, text[len(word) :]
-                notes.append(f"{word!r} read as {sym}")
+                notes.append(Msg("{word} read as {sym}", word=repr(word), sym=sym))
                 break
     first, rest = _parse_number(text, variables)
     if first is None:
-        return Reading(problem="no number where the benchmark should be")
+        return Reading(problem=Msg("no number where the benchmark should be"))
     bench: dict[str, Any]
     m = re.match(_RANGE_SEP, rest) if not op else None
     if m:
         # A range prints its unit once, after the second number.
         second, tail = _parse_number(rest[m.end() :], variables)
         if second is None:
-            return Reading(problem="a range needs two numbers, e.g. 3-4")
+            return Reading(problem=Msg("a range needs two numbers, e.g. 3-4"))
         if isinstance(first, int | float) and isinstance(second, int | float) and first > second:
-            return Reading(problem=f"the range {first}-{second} runs backwards")
+            return Reading(
+                problem=Msg("the range {first}-{second} runs backwards", first=first, second=second)
+            )
         bench, rest = {"range": [first, second]}, tail
     else:
         if not op:
@@ -218,19 +229,29 @@ def _parse(text: str, unit: str, variables: frozenset[str] | None, notes: list[s
                 if pos >= 0 and _unit_ok(rest[:pos] + rest[pos + len(word) :], unit):
                     op = sym
                     rest = rest[:pos] + rest[pos + len(word) :]
-                    notes.append(f"{word!r} read as {sym}")
+                    notes.append(Msg("{word} read as {sym}", word=repr(word), sym=sym))
                     break
         if not op:
             return Reading(
-                problem="no comparator (≤ < ≥ > or a range): the printed cell must say how the "
-                "value is compared"
+                problem=Msg(
+                    "no comparator (≤ < ≥ > or a range): the printed cell must say how the "
+                    "value is compared"
+                )
             )
         bench = {"op": _OPS[op], "value": first}
     if rest:
         if not _unit_ok(rest, unit):
-            where = f"the unit column says {unit!r}" if unit else "the unit column is empty"
-            return Reading(problem=f"text {rest!r} after the number, but {where}")
-        notes.append(f"unit {rest!r} written in the cell")
+            where = (
+                Msg("the unit column says {unit}", unit=repr(unit))
+                if unit
+                else Msg("the unit column is empty")
+            )
+            return Reading(
+                problem=Msg(
+                    "text {text} after the number, but {where}", text=repr(rest), where=where
+                )
+            )
+        notes.append(Msg("unit {unit} written in the cell", unit=repr(rest)))
     return Reading(benchmark=bench, notes=tuple(notes))
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cpscore.authoring import table_layout as L
+from cpscore.common.i18n import N_, _, join, yes_no
 
 from .cells import render
 from .export_table import canonical
@@ -259,22 +260,23 @@ def _show(v: Any) -> str:
     if v is None:
         return "—"
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return yes_no(v)
     if isinstance(v, str):
         return v
     return json.dumps(v, ensure_ascii=False)
 
 
 _SIGN = {"added": "+", "removed": "-", "changed": "~"}
+_COUNTED = {"added": N_("{n} added"), "removed": N_("{n} removed"), "changed": N_("{n} changed")}
 _SECTIONS = (
-    ("metadata", ("metadata",)),
-    ("groups", ("group",)),
-    ("indicators", ("indicator",)),
-    ("weights", ("weight",)),
-    ("limiting flags", ("limiting",)),
-    ("benchmarks and requirements", ("benchmark", "requirement", "printed")),
-    ("other indicator fields", ("field",)),
-    ("classification rules, vetoes, cases", ("rule", "veto", "case")),
+    (N_("metadata"), ("metadata",)),
+    (N_("groups"), ("group",)),
+    (N_("indicators"), ("indicator",)),
+    (N_("weights"), ("weight",)),
+    (N_("limiting flags"), ("limiting",)),
+    (N_("benchmarks and requirements"), ("benchmark", "requirement", "printed")),
+    (N_("other indicator fields"), ("field",)),
+    (N_("classification rules, vetoes, cases"), ("rule", "veto", "case")),
 )
 
 
@@ -282,21 +284,23 @@ def render_text(d: SystemDiff) -> str:
     """Plain text, one line per change, in sections an association reads top to bottom."""
     lines = [f"--- {d.a}", f"+++ {d.b}"]
     if d.same:
-        lines.append("no differences")
+        lines.append(_("no differences"))
         return "\n".join(lines)
     for title, areas in _SECTIONS:
         changes = [c for c in d.changes if c.area in areas]
         if not changes:
             continue
-        lines.append(f"{title}:")
+        lines.append(_("{title}:").format(title=_(title)))
         for c in changes:
             head = f"  {_SIGN[c.change]} {c.label} [{c.where}]"
             if c.change == "changed":
                 lines.append(f"{head}: {_show(c.old)} → {_show(c.new)}")
             else:
                 lines.append(f"{head}: {_show(c.new if c.change == 'added' else c.old)}")
-    counts = ", ".join(
-        f"{d.count(change=k)} {k}" for k in ("added", "removed", "changed") if d.count(change=k)
+    counts = join(
+        _(_COUNTED[k]).format(n=d.count(change=k))
+        for k in ("added", "removed", "changed")
+        if d.count(change=k)
     )
-    lines.append(f"{len(d.changes)} difference(s): {counts}")
+    lines.append(_("{n} difference(s): {counts}").format(n=len(d.changes), counts=counts))
     return "\n".join(lines)

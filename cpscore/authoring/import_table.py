@@ -68,7 +68,13 @@ class TableImportError(CpscoreError):
 
     def describe(self) -> str:
         lines = [
-            f"{self.path}: {len(self.problems)} cell(s) could not be interpreted; no file written"
+            str(
+                Msg(
+                    "{path}: {n} cell(s) could not be interpreted; no file written",
+                    path=self.path,
+                    n=len(self.problems),
+                )
+            )
         ]
         lines += [f"  {p}" for p in self.problems]
         return "\n".join(lines)
@@ -268,7 +274,7 @@ def _json_cell(b: _Builder, r: int, key: str, value: Any, want: type) -> Any:
         )
         return None
     if not isinstance(data, want):
-        b.problem(r, key, value, f"expected a JSON {want.__name__}")
+        b.problem(r, key, value, Msg("expected a JSON {type}", type=want.__name__))
         return None
     return data
 
@@ -277,7 +283,7 @@ def _weight(b: _Builder, r: int, key: str, value: Any) -> float | None:
     p = parse_number(value)
     if p.kind == "number" and p.unit is None:
         return int(p.value) if p.value is not None and p.value.is_integer() else p.value
-    what = "no weight" if p.kind == "missing" else "not a plain number"
+    what = Msg("no weight") if p.kind == "missing" else Msg("not a plain number")
     b.problem(
         r,
         key,
@@ -698,13 +704,15 @@ def _defaults(doc: dict[str, Any], levels: list[str], notes: list[CellIssue], sh
             {"id": lv, "zh": f"{L.ROMAN.get(lv, lv)}级", "en": f"Level {lv}"} for lv in levels
         ]
         notes.append(
-            CellIssue(sheet, "", "", "levels not given: named Ⅰ级/Ⅱ级/… from the table headers")
+            CellIssue(
+                sheet, "", "", Msg("levels not given: named Ⅰ级/Ⅱ级/… from the table headers")
+            )
         )
     if "below" not in doc:
         last = levels[-1] if levels else ""
         doc["below"] = {"id": "lagging", "zh": "未达标", "en": f"Below level {last}"}
         notes.append(
-            CellIssue(sheet, "", "", "below not given: the class below is 未达标 (lagging)")
+            CellIssue(sheet, "", "", Msg("below not given: the class below is 未达标 (lagging)"))
         )
 
 

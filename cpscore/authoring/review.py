@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from cpscore.common.i18n import _
+from cpscore.common.i18n import _, language
 
 from .cells import render
 from .import_table import ImportResult
@@ -212,8 +212,8 @@ def render_review(system: dict[str, Any], cmp: Comparison) -> str:
     diffs = "".join(f"<li>{html.escape(x)}</li>" for x in cmp.differences)
     title = html.escape(system.get("title", {}).get("zh", system.get("id", "")))
     return (
-        "<!DOCTYPE html><html lang=zh><head><meta charset=utf-8>"
-        f"<title>{title} — review</title><style>{_CSS}</style></head><body>"
+        f"<!DOCTYPE html><html lang={language()}><head><meta charset=utf-8>"
+        f"<title>{title} — {_('review')}</title><style>{_CSS}</style></head><body>"
         f"<h1>{title}</h1><div class=meta>{html.escape(str(cmp.document))} · SHA-256 "
         f"{cmp.sha256[:16]}… · {_('pages')} {cmp.pages or '—'} · {html.escape(status)}</div>"
         + (f"<h2>{_('Look here first')}</h2><ul class=first>{''.join(first)}</ul>" if first else "")

@@ -144,7 +144,7 @@ class CellIssue:
     sheet: str
     cell: str
     found: str
-    message: str
+    message: Any  # Msg (rendered in the reader's language when shown) or plain text
 
     @property
     def address(self) -> str:
@@ -159,7 +159,7 @@ class CellIssue:
             "sheet": self.sheet,
             "cell": self.cell,
             "found": self.found,
-            "message": self.message,
+            "message": str(self.message),
         }
 
 

@@ -50,7 +50,7 @@ OUTPUT_MARK = "cpscore_output"
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SAVE_AS_XLSX = "an .xlsx workbook (in Excel or WPS: File > Save As > Excel Workbook (*.xlsx))"
+SAVE_AS_XLSX = Msg("an .xlsx workbook (in Excel or WPS: File > Save As > Excel Workbook (*.xlsx))")
 # Parts are found through their relationships, whose types end alike in the transitional
 # (schemas.openxmlformats.org) and strict (purl.oclc.org/ooxml) namespaces: only the last
 # segment of a type, and only the local name of an element or attribute, is ever compared.
@@ -165,12 +165,12 @@ def _ole2_error(path: Path) -> InputError:
         return _error(
             "encrypted",
             path,
-            "an encrypted (password-protected) workbook",
+            Msg("an encrypted (password-protected) workbook"),
             Msg(
                 "the workbook without a password to open (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it, then save)"
             ),
         )
-    what = "a legacy Excel 97-2003 .xls workbook" if {"Workbook", "Book"} & names else None
+    what = Msg("a legacy Excel 97-2003 .xls workbook") if {"Workbook", "Book"} & names else None
     return _error(
         "legacy_xls",
         path,
@@ -286,8 +286,8 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
             )
         package = _Package(path, zf)
         if package.workbook not in names:
-            other = "a Word document" if "word/document.xml" in names else None
-            other = other or ("a PowerPoint file" if "ppt/presentation.xml" in names else None)
+            other = Msg("a Word document") if "word/document.xml" in names else None
+            other = other or (Msg("a PowerPoint file") if "ppt/presentation.xml" in names else None)
             raise _error(
                 "not_a_workbook",
                 path,
@@ -796,7 +796,7 @@ def _extent(path: Path, info: SheetInfo, extent: Extent) -> None:
         raise _error(
             "dimensions",
             path,
-            f"a {info.max_row} × {info.max_col} sheet",
+            Msg("a {rows} × {cols} sheet", rows=info.max_row, cols=info.max_col),
             Msg(
                 "sheets within {MAX_COLS} columns and {MAX_CELLS} cells (delete the far-away cells)",
                 MAX_COLS=MAX_COLS,

@@ -85,7 +85,7 @@ def parse_number(cell: object) -> Parsed:
     if cell is None:
         return Parsed("missing")
     if isinstance(cell, bool):
-        return Parsed("invalid", note=f"a yes/no value ({cell})")
+        return Parsed("invalid", note=Msg("a yes/no value ({cell})", cell=cell))
     if isinstance(cell, dt.date | dt.datetime | dt.time | dt.timedelta):
         return Parsed("invalid", note=Msg("a date or time ({cell})", cell=cell))
     if isinstance(cell, int | float):

@@ -494,11 +494,24 @@ class _Reader:
         return (
             "other_sector",
             Location(str(self.path)),
-            f"this workbook looks like a {entry.sector} workbook (system {entry.id}): "
-            f"{share:.0%} of its indicator ids belong to it, {n_unknown} of {len(ids)} are "
-            f"unknown in {self.system.id}",
-            f"a {self.system.sector} workbook for {self.system.id}, or run with "
-            f"--sector {entry.sector} (or --system {entry.id})",
+            Msg(
+                "this workbook looks like a {sector} workbook (system {system}): {share:.0%} of"
+                " its indicator ids belong to it, {unknown} of {total} are unknown in {own}",
+                sector=entry.sector,
+                system=entry.id,
+                share=share,
+                unknown=n_unknown,
+                total=len(ids),
+                own=self.system.id,
+            ),
+            Msg(
+                "a {own_sector} workbook for {own}, or run with --sector {sector}"
+                " (or --system {system})",
+                own_sector=self.system.sector,
+                own=self.system.id,
+                sector=entry.sector,
+                system=entry.id,
+            ),
         )
 
     def _cell_info(self, loc: Location) -> SheetInfo | None:
@@ -884,7 +897,7 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
         raise InputError(
             "missing_sheet",
             Location(str(path)),
-            f"sheets {list(sheets)}",
+            Msg("sheets {sheets}", sheets=list(sheets)),
             Msg("an indicator sheet named 指标数据 or Indicators (as `cpscore template` writes)"),
         )
     if ind_sheet not in named:
