@@ -8,6 +8,11 @@ here with ``N_`` so the catalog carries their Chinese.
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
 import click
 import click.core
 import click.exceptions
@@ -51,6 +56,19 @@ def install() -> None:
         module._ = _click_text  # type: ignore[attr-defined]
 
 
+@contextlib.contextmanager
+def _translated_help(command: Any) -> Iterator[None]:
+    """The command's help (its docstring, the msgid) in the reader's language while formatting."""
+    text = command.help
+    if text:
+        # click keeps the raw docstring; the catalog holds it as click prints it (cleaned).
+        command.help = gettext_in(inspect.cleandoc(text).partition("\f")[0].rstrip())
+    try:
+        yield
+    finally:
+        command.help = text
+
+
 class TranslatedHelp:
     """Mixin for a click Command: option help shown in the reader's language when printed.
 
@@ -65,6 +83,14 @@ class TranslatedHelp:
         if lang:
             set_language(lang)
         return super().parse_args(ctx, args)  # type: ignore[misc]
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self):
+            super().format_help_text(ctx, formatter)  # type: ignore[misc]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated_help(self):
+            return super().get_short_help_str(limit)  # type: ignore[misc]
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         saved = [(p, getattr(p, "help", None)) for p in self.get_params(ctx)]  # type: ignore[attr-defined]

@@ -56,7 +56,32 @@ def extract() -> Catalog:
         for lineno, message in marked_in_tree(path):
             if message not in cat:
                 cat.add(message, None, [(str(path.relative_to(ROOT)), lineno)])
+    # A command's docstring is its help text (cpscore --help, cpscore CMD --help).
+    for lineno, message in command_docstrings(PACKAGE / "cli.py"):
+        if message not in cat:
+            cat.add(message, None, [("cpscore/cli.py", lineno)])
     return cat
+
+
+def command_docstrings(path: Path) -> list[tuple[int, str]]:
+    """(line, help text) of every click command and group: its docstring as click cleans it."""
+    import inspect
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        commands = [
+            d
+            for d in node.decorator_list
+            if isinstance(d, ast.Call)
+            and isinstance(d.func, ast.Attribute)
+            and d.func.attr in ("command", "group")
+        ]
+        doc = ast.get_docstring(node, clean=False)
+        if commands and doc:
+            found.append((node.lineno, inspect.cleandoc(doc).split("\f")[0].rstrip()))
+    return found
 
 
 def marked_in_tree(path: Path) -> list[tuple[int, str]]:

@@ -255,3 +255,32 @@ def test_clicks_own_words_follow_the_language() -> None:
     assert "运行 'cpscore evaluate --help' 查看帮助。" in missing.stderr
     bogus = _cli("evaluate", "--bogus", "x.xlsx", env={"CPSCORE_LANG": ""})
     assert "错误：没有选项 '--bogus'。" in bogus.stderr
+
+
+def test_command_descriptions_follow_the_language() -> None:
+    """A command's docstring is its help: in the command list and on its own --help page, in
+    the reader's language (the catalog holds each docstring as click prints it)."""
+    top = _cli("--help", env={"CPSCORE_LANG": ""}).stdout
+    assert "评价一个企业数据工作簿：等级、依据、得分、差距和阻碍升级的因素。" in top
+    assert "评价一个行业的全部企业并生成协会名单。" in top
+    assert "Evaluate one plant workbook" not in top
+    batch = _cli("batch", "--help", env={"CPSCORE_LANG": ""}).stdout
+    assert "退出码：" in batch and "2  用法错误（未知行业、没有输入、选项有误）" in batch
+    en = _cli("batch", "--help", "--lang", "en").stdout
+    assert "Evaluate every plant of a sector and write the association's list." in en
+    assert "2  usage error (unknown sector, no inputs, bad option)" in en
+
+
+def test_every_command_docstring_is_in_the_catalog() -> None:
+    """Adding a command without translating its help fails here (scripts/messages.py update
+    extracts the docstrings; check requires their Chinese)."""
+    import inspect
+
+    from cpscore.cli import main
+    from cpscore.common.i18n import gettext_in
+
+    extracted = {text for _line, text in messages.command_docstrings(ROOT / "cpscore" / "cli.py")}
+    for name, cmd in {"": main, **main.commands}.items():
+        text = inspect.cleandoc(cmd.help or "").partition("\f")[0].rstrip()
+        assert text in extracted, name
+        assert gettext_in(text, "zh") != text, f"no Chinese help for command {name or 'cpscore'}"
