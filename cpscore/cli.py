@@ -465,8 +465,10 @@ def template(system_ref: str, output: str, lang: str, wide: bool, force: bool) -
     "settings",
     multiple=True,
     metavar="KEY=VALUE",
-    help="Metadata that wins over the metadata sheet, e.g. --set status=unverified "
-    "--set classification=2013 (dotted keys: title.zh, source.citation).",
+    help=N_(
+        "Metadata that wins over the metadata sheet, e.g. --set status=unverified "
+        "--set classification=2013 (dotted keys: title.zh, source.citation)."
+    ),
 )
 @click.option(
     "--notes", is_flag=True, help=N_("Also list every interpretation made (〃, 以下 → ≤ …).")
@@ -479,8 +481,10 @@ def template(system_ref: str, output: str, lang: str, wide: bool, force: bool) -
 @click.option(
     "--base",
     metavar="SYSTEM",
-    help="Take what the printed table does not carry (ids, English names, facts, rules, "
-    "metadata) from this system (bundled id or JSON file).",
+    help=N_(
+        "Take what the printed table does not carry (ids, English names, facts, rules, "
+        "metadata) from this system (bundled id or JSON file)."
+    ),
 )
 def import_table_cmd(
     table: str,
@@ -789,9 +793,11 @@ def _batch_on_dask(
     type=click.Choice(["pandas", "dask"]),
     default="pandas",
     show_default=True,
-    help="dask: score parquet/CSV tables (one row per plant-period) on a Dask cluster and write "
-    "the results (-o .parquet folder or .csv), the rejected rows and a summary; for "
-    "national-scale runs.",
+    help=N_(
+        "dask: score parquet/CSV tables (one row per plant-period) on a Dask cluster and write "
+        "the results (-o .parquet folder or .csv), the rejected rows and a summary; for "
+        "national-scale runs."
+    ),
 )
 @click.option(
     "--scheduler",
