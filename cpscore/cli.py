@@ -966,10 +966,13 @@ def serve(
     )
     if add_admin:
         password = os.environ.get("CPSCORE_ADMIN_PASSWORD") or click.prompt(
-            f"password for {add_admin}", hide_input=True, confirmation_prompt=True
+            _("password for {name}").format(name=add_admin),
+            hide_input=True,
+            confirmation_prompt=True,
         )
         created = add_administrator(settings, add_admin, password)
-        click.echo(f"administrator {add_admin} {'created' if created else 'updated'}", err=True)
+        done = _("administrator {name} created") if created else _("administrator {name} updated")
+        click.echo(done.format(name=add_admin), err=True)
         return
     run(settings, host, port)
 
