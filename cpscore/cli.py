@@ -448,6 +448,19 @@ def template(system_ref: str, output: str, lang: str, wide: bool, force: bool) -
     click.echo(_("wrote {path}").format(path=output))
 
 
+# Options the document commands (import-table, review, verify) share.
+_against_option = click.option(
+    "--against",
+    "document",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help=N_("The .pdf/.docx."),
+)
+_pages_option = click.option(
+    "--pages", metavar="PAGES", help=N_("PDF only: the pages holding the table, e.g. 5-9.")
+)
+
+
 @main.command("import-table")
 @click.argument("table", type=click.Path(dir_okay=False))
 @click.option(
@@ -475,9 +488,7 @@ def template(system_ref: str, output: str, lang: str, wide: bool, force: bool) -
 )
 @_format_option(["text", "json"], "text")
 @_lang_option
-@click.option(
-    "--pages", metavar="PAGES", help=N_("PDF only: the pages holding the table, e.g. 5-9.")
-)
+@_pages_option
 @click.option(
     "--base",
     metavar="SYSTEM",
@@ -594,19 +605,11 @@ def _not_over_input(output: str, *inputs: str) -> None:
 
 @main.command()
 @click.argument("system_ref", metavar="SYSTEM")
-@click.option(
-    "--against",
-    "document",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help=N_("The .pdf/.docx."),
-)
+@_against_option
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help=N_("Page (.html).")
 )
-@click.option(
-    "--pages", metavar="PAGES", help=N_("PDF only: the pages holding the table, e.g. 5-9.")
-)
+@_pages_option
 @_lang_option
 def review(system_ref: str, document: str, output: str, pages: str | None, lang: str) -> None:
     """Write a review page: every reading of SYSTEM beside its spot in the document.
@@ -631,18 +634,10 @@ def review(system_ref: str, document: str, output: str, pages: str | None, lang:
 
 @main.command()
 @click.argument("system_path", metavar="SYSTEM.json", type=click.Path(dir_okay=False))
-@click.option(
-    "--against",
-    "document",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help=N_("The .pdf/.docx."),
-)
+@_against_option
 @click.option("--by", "by", metavar="NAME", help=N_("Who checked the numbers (核对人)."))
 @click.option("--announcement", metavar="TEXT", help=N_("The announcement, e.g. 2014年第3号公告."))
-@click.option(
-    "--pages", metavar="PAGES", help=N_("PDF only: the pages holding the table, e.g. 5-9.")
-)
+@_pages_option
 @click.option(
     "--check",
     "check_only",
