@@ -32,6 +32,7 @@ from cpscore.read.table import ID_COLUMNS, TableLayout, table_files, table_kind,
 from cpscore.system.model import System
 
 from . import table_summary
+from .allocator import keep_large_allocations
 from .table_outputs import REJECTED_COLUMNS, Parts, TableOutputs
 
 __all__ = ["ID_COLUMNS", "TableRun", "run", "run_on_cluster", "score_dask", "score_partition"]
@@ -249,6 +250,7 @@ class _Task:
 
 def run_piece(piece: Piece, job: Job) -> pd.DataFrame:
     """What each Dask task runs; returns the piece's counts for the summary."""
+    keep_large_allocations()
     set_language(job.lang)
     try:
         return _Task(job, piece).run()
@@ -310,8 +312,8 @@ def run(
             run_piece, todo, job=job, meta=table_summary.tally_meta(), enforce_metadata=False
         )
         # The one computation: every task reads, scores and writes its piece; the counts are
-        # summed on the cluster and only they come back.
-        counts = tallies.groupby(table_summary.KEYS).sum().compute()
+        # summed on the cluster in a tree (split_out=1, so no shuffle) and only they come back.
+        counts = tallies.groupby(table_summary.KEYS).sum(split_out=1).compute()
         context = {
             "inputs": files,
             "results": str(outputs.results),
