@@ -119,6 +119,28 @@ def test_pieces_group_row_groups(cement, tmp_path: Path) -> None:
     assert [(p.number, p.row_groups, p.first_row) for p in got] == [(0, (0, 1), 1), (1, (2, 3), 7)]
 
 
+def test_csv_ranges_cut_at_line_ends(tmp_path: Path) -> None:
+    from cpscore.read.table import csv_ranges, open_csv_range
+
+    lines = [b"\xef\xbb\xbfid,x\r\n"] + [f"P{k:03d},{k * 1.5}\r\n".encode() for k in range(1, 301)]
+    src = tmp_path / "t.csv"
+    src.write_bytes(b"".join(lines))
+    got = csv_ranges(str(src), 500)
+    assert len(got) > 5
+    assert got[0].start == 0 and got[-1].end == src.stat().st_size
+    assert all(a.end == b.start for a, b in zip(got, got[1:], strict=False))  # no gap, no overlap
+    for part in got:
+        with open_csv_range(str(src), part) as fh:
+            data = fh.read()
+        assert len(data) == part.end - part.start and data.endswith(b"\n")  # whole lines
+        assert 450 <= len(data) or part is got[-1]
+        if part.start:  # first_row: the data row number of the range's first line
+            assert data.startswith(f"P{part.first_row:03d},".encode())
+    # A quote anywhere: a field may hold a line break, so the file is not cut.
+    src.write_bytes(b"".join(lines[:-1]) + b'P300,"1,5"\r\n')
+    assert [(r.start, r.first_row) for r in csv_ranges(str(src), 500)] == [(0, 1)]
+
+
 def test_summary_arithmetic(cement) -> None:
     # 2025: 10 + 60 of 100 at II or better = 70% (meets ">70%", which the plan writes 70%以上);
     # 2026: 69 of 100 = 69% (does not); both: 139 / 200 = 69.5% (does not).

@@ -28,7 +28,16 @@ from cpscore.common.errors import UsageError
 from cpscore.common.i18n import _, language, set_language
 from cpscore.engine.evaluate import score_frame
 from cpscore.engine.rejections import rejected_rows
-from cpscore.read.table import ID_COLUMNS, TableLayout, table_files, table_kind, table_layout
+from cpscore.read.table import (
+    ID_COLUMNS,
+    CsvRange,
+    TableLayout,
+    csv_ranges,
+    open_csv_range,
+    table_files,
+    table_kind,
+    table_layout,
+)
 from cpscore.system.model import System
 
 from . import table_summary
@@ -40,6 +49,7 @@ __all__ = ["ID_COLUMNS", "TableRun", "run", "run_on_cluster", "score_dask", "sco
 CHUNK_ROWS = 100_000  # rows scored at once: bounds a worker's memory
 WAIT_FOR_WORKERS = 60  # seconds a scheduler may take to have a worker
 PIECE_ROWS = 200_000  # parquet row groups are grouped into tasks of about this many rows
+PIECE_BYTES = 32 << 20  # a CSV file is cut into tasks of about this many bytes (~200,000 rows)
 
 
 # -- the scoring function, on rows that carry their id and period as columns --------------------
@@ -104,12 +114,13 @@ def rejected_columns(layout: TableLayout) -> list[str]:
 
 @dataclass(frozen=True)
 class Piece:
-    """What one task reads: a CSV file, or some row groups of a parquet file."""
+    """What one task reads: some row groups of a parquet file, or a CSV file's byte range."""
 
     number: int  # names its part files
     path: str
     row_groups: tuple[int, ...] | None  # parquet only
     first_row: int  # 1-based number of the piece's first data row in its file
+    csv_range: CsvRange | None = None  # CSV only
 
 
 @dataclass(frozen=True)
@@ -126,13 +137,17 @@ class Job:
     lang: str  # of the reasons, as on the client
 
 
-def pieces(files: list[str], piece_rows: int = PIECE_ROWS) -> list[Piece]:
-    """The tasks of a run: each CSV file whole; each parquet file's row groups in runs of about
-    ``piece_rows`` rows (from the file footer; no row is read)."""
+def pieces(
+    files: list[str], piece_rows: int = PIECE_ROWS, piece_bytes: int = PIECE_BYTES
+) -> list[Piece]:
+    """The tasks of a run: each parquet file's row groups in runs of about ``piece_rows`` rows
+    (from the file footer; no row is read); each CSV file in ranges of about ``piece_bytes``
+    bytes, cut at line ends (whole when it holds quotes: :func:`csv_ranges`)."""
     out: list[Piece] = []
     for path in files:
         if table_kind(path) == "csv":
-            out.append(Piece(len(out), path, None, 1))
+            for part in csv_ranges(path, piece_bytes):
+                out.append(Piece(len(out), path, None, part.first_row, part))
             continue
         import pyarrow.parquet as pq
 
@@ -152,20 +167,35 @@ def pieces(files: list[str], piece_rows: int = PIECE_ROWS) -> list[Piece]:
 
 def _chunks(piece: Piece, chunk_rows: int) -> Iterator[pd.DataFrame]:
     if piece.row_groups is None:
-        yield from pd.read_csv(
-            piece.path,
-            dtype=str,
-            encoding="utf-8-sig",
-            keep_default_na=False,
-            na_values=[""],
-            chunksize=chunk_rows,
-        )
+        yield from _csv_chunks(piece, chunk_rows)
         return
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(piece.path)
     for batch in pf.iter_batches(batch_size=chunk_rows, row_groups=list(piece.row_groups)):
         yield batch.to_pandas()
+
+
+def _csv_chunks(piece: Piece, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    options: dict[str, Any] = {
+        "dtype": str,
+        "encoding": "utf-8-sig",
+        "keep_default_na": False,
+        "na_values": [""],
+        "chunksize": chunk_rows,
+    }
+    part = piece.csv_range
+    if part is None or part.start == 0:  # the range that holds the header line
+        source: Any = open_csv_range(piece.path, part) if part else piece.path
+    else:  # a later range: the header's names, as pandas reads them from line 1
+        names = pd.read_csv(piece.path, nrows=0, **{**options, "chunksize": None}).columns
+        options.update(header=None, names=list(names))
+        source = open_csv_range(piece.path, part)
+    try:
+        yield from pd.read_csv(source, **options)
+    finally:
+        if not isinstance(source, str):
+            source.close()
 
 
 def _read_errors() -> tuple[type[BaseException], ...]:
@@ -285,11 +315,12 @@ def run(
     outputs: TableOutputs,
     chunk_rows: int = CHUNK_ROWS,
     piece_rows: int = PIECE_ROWS,
+    piece_bytes: int = PIECE_BYTES,
 ) -> TableRun:
     """Score the tables on the current Dask client (or scheduler) and publish the outputs."""
     import dask.dataframe as dd
 
-    todo = pieces(files, piece_rows)
+    todo = pieces(files, piece_rows, piece_bytes)
     probe = results_probe(system, layout)
     rejected_probe = pd.DataFrame(
         {

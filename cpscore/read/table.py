@@ -11,6 +11,7 @@ scorer cannot read is the engine's to say: :mod:`cpscore.engine.rejections`.)
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,3 +145,75 @@ def table_layout(system: System, files: list[str], period_column: str | None = N
             )
     assert id_column is not None
     return TableLayout(id_column, period)
+
+
+# -- a large CSV file in byte ranges, so that several workers share it -----------------------
+
+SCAN_BLOCK = 8 << 20  # bytes read at a time when a CSV file is cut into ranges
+
+
+@dataclass(frozen=True)
+class CsvRange:
+    """Bytes ``start``..``end`` of a CSV file: whole lines; ``first_row`` is the 1-based number
+    of its first data row (the header is line 1 of the file, in the first range only)."""
+
+    start: int
+    end: int
+    first_row: int
+
+
+def csv_ranges(path: str, piece_bytes: int) -> list[CsvRange]:
+    """A CSV file cut at line ends into ranges of about ``piece_bytes`` bytes, in one pass over
+    the file with no row parsed. A file holding a quote character is not cut (one range): a
+    quoted field may hold a line break, and only a parse could tell which line ends end rows."""
+    size = Path(path).stat().st_size
+    whole = [CsvRange(0, size, 1)]
+    if size <= piece_bytes:
+        return whole
+    cuts: list[tuple[int, int]] = []  # (byte after a line end, line ends before it)
+    target, lines, offset = piece_bytes, 0, 0
+    with open(path, "rb") as fh:
+        while block := fh.read(SCAN_BLOCK):
+            if b'"' in block:
+                return whole
+            while target < offset + len(block) and target < size:
+                at = block.find(b"\n", max(0, target - offset))
+                if at < 0:
+                    break
+                lines_before = lines + block.count(b"\n", 0, at) + 1
+                cuts.append((offset + at + 1, lines_before))
+                target = offset + at + 1 + piece_bytes
+            lines += block.count(b"\n")
+            offset += len(block)
+    cuts = [(b, n) for b, n in cuts if b < size]
+    starts = [(0, 0), *cuts]
+    return [
+        CsvRange(b, (starts[k + 1][0] if k + 1 < len(starts) else size), max(1, n))
+        for k, (b, n) in enumerate(starts)
+    ]
+
+
+class _RangeFile(io.RawIOBase):
+    """Bytes ``start``..``end`` of a file, as a file of their own (for pandas' CSV parser)."""
+
+    def __init__(self, path: str, start: int, end: int):
+        self._fh = open(path, "rb")  # noqa: SIM115 - closed with this object
+        self._fh.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        n = self._fh.readinto(memoryview(buffer)[: max(0, min(len(buffer), self._left))])
+        self._left -= n or 0
+        return n or 0
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def open_csv_range(path: str, part: CsvRange) -> io.BufferedReader:
+    """The range as a binary file (close it when done)."""
+    return io.BufferedReader(_RangeFile(path, part.start, part.end), 1 << 20)
