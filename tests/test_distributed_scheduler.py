@@ -4,6 +4,7 @@ stopped here. The CLI's output equals the pandas result row for row."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -34,6 +35,13 @@ def _wait_for(path: Path, procs: list[subprocess.Popen], seconds: float = 60) ->
 @pytest.fixture
 def scheduler(tmp_path: Path):
     """The address of a scheduler with two single-threaded workers, each its own process."""
+    with _cluster(tmp_path, ("w1", "w2")) as address:
+        yield address
+
+
+@contextlib.contextmanager
+def _cluster(tmp_path: Path, workers: tuple[str, ...]):
+    """A `dask scheduler` and one `dask worker` process per name; stopped on leaving."""
     if DASK is None:
         pytest.skip("the `dask` command is not installed")
     info = tmp_path / "scheduler.json"
@@ -57,7 +65,7 @@ def scheduler(tmp_path: Path):
     ]
     try:
         _wait_for(info, procs)
-        for name in ("w1", "w2"):
+        for name in workers:
             procs.append(
                 subprocess.Popen(
                     [
@@ -82,9 +90,10 @@ def scheduler(tmp_path: Path):
                 )
             )
         address = json.loads(info.read_text())["address"]
-        with distributed.Client(address, timeout="60s") as client:
-            client.wait_for_workers(2, timeout=120)
-            assert len(client.scheduler_info()["workers"]) == 2
+        if workers:
+            with distributed.Client(address, timeout="60s") as client:
+                client.wait_for_workers(len(workers), timeout=120)
+                assert len(client.scheduler_info()["workers"]) == len(workers)
         yield address
     finally:
         for p in reversed(procs):  # workers first, then the scheduler: only what we started
@@ -115,10 +124,36 @@ def test_cli_against_a_scheduler_and_two_worker_processes(cement, scheduler, tmp
     with distributed.Client(scheduler) as client:
         # a lambda travels by value (this test module is not importable on the workers)
         ran = client.run(lambda: "cpscore.batch.distributed" in __import__("sys").modules)
+        # dask's workers run with MALLOC_TRIM_THRESHOLD_=65536: the tasks raised the thresholds
+        raised = client.run(
+            lambda: __import__("cpscore.batch.allocator", fromlist=["_"]).keep_large_allocations()
+        )
     assert list(ran.values()) == [True, True], ran
+    assert list(raised.values()) == [True, True], raised
 
     # An unreachable scheduler is a usage error, not a traceback.
     bad = subprocess.run(
         [*cmd[:-1], "tcp://127.0.0.1:1"], capture_output=True, text=True, timeout=120
     )
     assert bad.returncode == 2 and "cannot reach the Dask scheduler" in bad.stderr
+
+
+def test_a_scheduler_without_workers_is_a_usage_error(cement, tmp_path: Path, monkeypatch):
+    from cpscore.batch import distributed as dist
+    from cpscore.common.errors import UsageError
+    from cpscore.common.i18n import set_language
+
+    monthly_tables(cement, tmp_path / "data", "id", 1, 20)
+    monkeypatch.setattr(dist, "WAIT_FOR_WORKERS", 3)  # seconds; 60 in use
+    set_language("en")
+    try:
+        with _cluster(tmp_path, ()) as address:
+            t = time.monotonic()
+            with pytest.raises(UsageError, match="has no workers \\(waited 3 s\\)"):
+                dist.run_on_cluster(
+                    [str(tmp_path / "data")], cement, str(tmp_path / "r.parquet"), address
+                )
+            assert time.monotonic() - t < 30
+    finally:
+        set_language(None)
+    assert not (tmp_path / "r.parquet").exists()  # nothing written
