@@ -335,3 +335,23 @@ def test_a_text_file_named_xlsx_is_refused_in_chinese(tmp_path: Path):
     en = CliRunner().invoke(main, ["evaluate", str(bad), "--sector", "cement", "--lang", "en"])
     assert "a text file; expected an .xlsx workbook (in Excel or WPS: File > Save As" in en.stderr
     assert zh.exit_code == en.exit_code == 2
+
+
+def test_reading_workers_write_in_the_batchs_language(tmp_path):
+    """Texts built in a reading worker follow the batch's language (--lang), not only
+    CPSCORE_LANG (English for this suite): the shortened long text says 共 … 个字符 in Chinese."""
+    from cpscore.batch.run import read_inputs
+    from cpscore.common.i18n import set_language
+    from cpscore.system.catalog import load
+
+    case = next(c for c in CASES if c.file == "long-text.xlsx")
+    for k in range(8):  # two chunks of four: one for the worker, one for this process
+        os.link(CORPUS / case.file, tmp_path / f"copy-{k}.xlsx")
+    set_language("zh")
+    try:
+        files = read_inputs(sorted(tmp_path.iterdir()), load(case.sector), jobs=2)
+    finally:
+        set_language(None)
+    messages = [e["message"] for f in files for r in f.rejections for e in r.errors]
+    assert len(messages) == 8
+    assert all("个字符）" in m and "characters" not in m for m in messages), messages

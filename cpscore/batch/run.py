@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cpscore.common.errors import Finding, InputError, Location, UsageError, WorkbookErrors
-from cpscore.common.i18n import Msg
+from cpscore.common.i18n import Msg, language, set_language
 from cpscore.engine.batch_result import BatchResult, Rejection
 from cpscore.read.plant_rows import WideBlock
 from cpscore.read.workbook import PlantRecord
@@ -186,11 +186,13 @@ _WORKER_SYSTEM: System | None = None
 _WATCH_EVERY = 0.5  # seconds between a worker's looks at its parent
 
 
-def _init_worker(system: System, parent: int | None = None) -> None:
-    """A reading worker: Ctrl-C is the parent's to handle (no traceback from each worker), and
-    the worker exits as soon as the process that started the batch is gone."""
+def _init_worker(system: System, parent: int | None = None, lang: str | None = None) -> None:
+    """A reading worker: Ctrl-C is the parent's to handle (no traceback from each worker), the
+    worker exits as soon as the process that started the batch is gone, and the texts it builds
+    are in the batch's language (``--lang``, not only CPSCORE_LANG)."""
     global _WORKER_SYSTEM
     _WORKER_SYSTEM = system
+    set_language(lang)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     if parent is not None:
@@ -257,7 +259,9 @@ def _read_isolated(path: Path, system: System) -> FileResult:
     """Re-read one file in a process of its own after a worker died (e.g. a crash in a reader),
     or here when no process can be started at all."""
     try:
-        with ProcessPoolExecutor(1, _context(), _init_worker, (system, os.getpid())) as ex:
+        with ProcessPoolExecutor(
+            1, _context(), _init_worker, (system, os.getpid(), language())
+        ) as ex:
             future = ex.submit(_read_in_worker, str(path))
     except OSError:  # no process could be started (a sandbox, a process limit)
         return read_input(path, system)
@@ -292,7 +296,7 @@ def read_inputs(
     chunks = _Chunks([paths[i : i + size] for i in range(0, total, size)], total, tick)
     # jobs counts this process too: it reads alongside jobs - 1 workers, fed by a thread (so
     # starting the pool, which takes a moment, does not hold up the reading here).
-    ex = ProcessPoolExecutor(jobs - 1, _context(), _init_worker, (system, os.getpid()))
+    ex = ProcessPoolExecutor(jobs - 1, _context(), _init_worker, (system, os.getpid(), language()))
     try:
         feeder = threading.Thread(
             target=chunks.feed, args=(ex, jobs), name="cpscore-feed", daemon=True

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cpscore.common.i18n import Msg
+from cpscore.common.i18n import Msg, _
 
 NA_MARKERS = frozenset({"n/a", "na", "not applicable", "不适用", "/", "无此项", "不涉及"})
 MISSING_MARKERS = frozenset({"", "-", "—", "–", "--", "——", "无", "缺", "暂无", "null", "none"})
@@ -36,7 +36,7 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     if len(text) <= limit:
         return repr(value) if isinstance(value, str) else text
     head = repr(text[: max(10, limit - 30)])[:-1]
-    return f"{head}…' ({len(text):,} characters)"
+    return f"{head}…' " + _("({n:,} characters)").format(n=len(text))
 
 
 def integer_text(value: object) -> str | None:
