@@ -103,6 +103,44 @@ def test_check_after_editing_the_verified_file_by_hand(pair):
     assert res.exit_code == 1 and "weights:" in res.output
 
 
+def test_a_hand_edit_after_verify_is_no_longer_official(pair, tmp_path):
+    """The seal: two weights edited by hand after verify (a little moved from one to the other,
+    so the file stays valid) makes the file load as unverified, with a notice, in every output; re-indenting
+    the file does not; verify again seals the new content."""
+    system, pdf = pair
+    verify(system, pdf, "张三")
+    doc = json.loads(system.read_text(encoding="utf-8"))
+    seal = doc["verification"]["content_sha256"]
+    assert re.fullmatch(r"[0-9a-f]{64}", seal)
+    system.write_text(json.dumps(doc, ensure_ascii=False, indent=4), encoding="utf-8")
+    assert load_system(system).status == "official"  # the same content, written otherwise
+    ind, other = doc["groups"][0]["indicators"][:2]
+    weights, delta = (ind["weight"], other["weight"]), other["weight"] / 2
+    ind["weight"] += delta
+    other["weight"] -= delta  # weights still add up: a valid file
+    system.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+    edited = load_system(system)
+    assert edited.status == "unverified" and edited.verification is None
+    assert "verified it as official on" in edited.notice.en and "重新运行" in edited.notice.zh
+    res = _run("validate", str(system))
+    assert res.exit_code == 0 and "status unverified" in res.output
+    assert "but the content changed after that check" in res.output
+    assert "核对之后内容已被改动" in _run("--lang", "zh", "validate", str(system)).output
+    check = _run("verify", "--check", str(system), "--against", str(pdf))
+    assert check.exit_code == 1 and "content changed after it was verified" in check.output
+    plant = tmp_path / "plant.xlsx"
+    assert _run("template", str(system), "-o", str(plant)).exit_code == 0
+    out = _run("evaluate", str(plant), "--system", str(system), "--format", "json")
+    result = json.loads(out.stdout)
+    assert result["system"]["status"] == "unverified"
+    assert result["system"].get("verification") is None
+
+    ind["weight"], other["weight"] = weights  # back to the numbers that were checked
+    system.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert load_system(system).status == "official"
+
+
 def test_check_names_a_different_document_file(pair, tmp_path):
     system, pdf = pair
     verify(system, pdf, "张三")

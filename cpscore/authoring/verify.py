@@ -20,6 +20,7 @@ from typing import Any
 from cpscore.common.errors import CpscoreError
 from cpscore.common.i18n import _
 from cpscore.read.workbook import sha256_of
+from cpscore.system.seal import SEAL_KEY, broken_seal, content_seal
 
 from .import_table import CellIssue, ImportResult, import_table
 
@@ -153,6 +154,7 @@ def verify(
         },
         "tool": "cpscore verify",
     }
+    doc["verification"][SEAL_KEY] = content_seal(doc)  # what was found equal, sealed
     doc = _in_order(doc)
     build_system(doc, str(system_path), "")  # the written file must load
     write_text(output or system_path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -183,6 +185,12 @@ def check(
     if system.get("status") != "official" or not record:
         remarks.append(
             _("the system is not marked official (status {s})").format(s=system.get("status"))
+        )
+    elif broken_seal(system) is not None:
+        remarks.append(
+            _("the file's content changed after it was verified on {date}").format(
+                date=record.get("date")
+            )
         )
     elif record.get("document", {}).get("sha256") != cmp.sha256:
         remarks.append(

@@ -482,5 +482,19 @@ def system_warnings(system: System) -> list[Msg]:
     from cpscore.common.i18n import language
 
     from .reach import unreachable_messages
+    from .seal import broken_seal
 
-    return unreachable_messages(system, language())
+    out = unreachable_messages(system, language())
+    record = broken_seal(system.raw)
+    if record is not None:
+        out.insert(
+            0,
+            Msg(
+                "marked official (verified by {by} on {date}), but the content changed after that "
+                "check: loaded as unverified; run cpscore verify again against the official "
+                "document",
+                by=record.get("by", "?"),
+                date=record.get("date", "?"),
+            ),
+        )
+    return out

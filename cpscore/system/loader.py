@@ -30,6 +30,7 @@ from .model import (
     Veto,
 )
 from .resources import schemas_dir
+from .seal import broken_seal
 
 SCHEMA_FILE = "indicator-system.schema.json"
 DEFAULT_COLOURS = ("#1A7F37", "#2F81F7", "#BF8700", "#8250DF", "#CF222E")
@@ -120,6 +121,20 @@ def build_system(doc: Any, path: str, sha256: str, check: bool = True) -> System
     return system
 
 
+def _notice(doc: dict[str, Any]) -> Text | None:
+    return Text.of(doc["notice"]) if "notice" in doc else None
+
+
+def _changed_notice(record: dict[str, Any]) -> Text:
+    by, date = record.get("by", "?"), record.get("date", "?")
+    return Text(
+        zh=f"本文件经 {by} 于 {date} 核对为官方后内容已被改动，按未核实处理；"
+        "请对照官方文件重新运行 cpscore verify。",
+        en=f"the content changed after {by} verified it as official on {date}; it is treated "
+        "as unverified until cpscore verify is run again against the official document.",
+    )
+
+
 def _number(v: Any) -> Number:
     return Number(expr=v["expr"]) if isinstance(v, dict) else Number(const=float(v))
 
@@ -187,6 +202,7 @@ def _level(d: dict[str, Any], colour: str) -> Level:
 
 def _build(doc: dict[str, Any], path: str, sha256: str) -> System:
     src = doc["source"]
+    broken = broken_seal(doc)
     return System(
         id=doc["id"],
         sector=doc["sector"],
@@ -203,8 +219,8 @@ def _build(doc: dict[str, Any], path: str, sha256: str) -> System:
         ),
         effective=doc["effective"],
         withdrawn=doc.get("withdrawn"),
-        status=doc["status"],
-        notice=Text.of(doc["notice"]) if "notice" in doc else None,
+        status="unverified" if broken else doc["status"],
+        notice=_changed_notice(broken) if broken else _notice(doc),
         method=doc["method"],
         levels=tuple(
             _level(lv, DEFAULT_COLOURS[i % len(DEFAULT_COLOURS)])

@@ -227,7 +227,8 @@ class System:
     @property
     def verification(self) -> dict[str, Any] | None:
         v = self.raw.get("verification")
-        return v if isinstance(v, dict) else None
+        # An official file edited after its check loads as unverified: its record no longer holds.
+        return v if isinstance(v, dict) and self.official else None
 
     def status_label(self, lang: str | None = None) -> str:
         """The status as every output names it: an official system with who verified it, when."""
