@@ -157,12 +157,16 @@ def _bad_table(cement) -> pd.DataFrame:
     return rows
 
 
-def test_bad_rows_are_rejected_with_their_reason(cluster, cement, tmp_path: Path) -> None:
-    rows = _bad_table(cement)
+def _bad_csv(cement, tmp_path: Path):
+    """The bad table as bad.csv: its path, the input files and their layout."""
     src = tmp_path / "bad.csv"
-    rows.to_csv(src, index=False, encoding="utf-8-sig")
+    _bad_table(cement).to_csv(src, index=False, encoding="utf-8-sig")
     files = table_files([str(src)])
-    layout = table_layout(cement, files)
+    return src, files, table_layout(cement, files)
+
+
+def test_bad_rows_are_rejected_with_their_reason(cluster, cement, tmp_path: Path) -> None:
+    src, files, layout = _bad_csv(cement, tmp_path)
     outputs = TableOutputs.plan(str(tmp_path / "r.parquet"), files)
     # Chunks of 4 rows: row numbers stay right across chunks.
     done = dist.run(files, cement, layout, outputs, chunk_rows=4)
@@ -201,11 +205,7 @@ def test_bad_rows_are_rejected_with_their_reason(cluster, cement, tmp_path: Path
 def test_a_large_csv_is_shared_by_the_workers(cluster, cement, tmp_path: Path) -> None:
     # One CSV cut into ranges of ~1.5 KB (several tasks): the same results in the same order
     # and the same row numbers of the rejected rows as when it is read whole.
-    rows = _bad_table(cement)
-    src = tmp_path / "bad.csv"
-    rows.to_csv(src, index=False, encoding="utf-8-sig")
-    files = table_files([str(src)])
-    layout = table_layout(cement, files)
+    _src, files, layout = _bad_csv(cement, tmp_path)
     runs = {}
     for name, piece_bytes in (("whole", 1 << 30), ("cut", 1500)):
         outputs = TableOutputs.plan(str(tmp_path / f"{name}.parquet"), files)
