@@ -66,6 +66,7 @@ def _cluster(tmp_path: Path, workers: tuple[str, ...]):
     try:
         _wait_for(info, procs)
         for name in workers:
+            (tmp_path / name).mkdir()
             procs.append(
                 subprocess.Popen(
                     [
@@ -82,11 +83,12 @@ def _cluster(tmp_path: Path, workers: tuple[str, ...]):
                         "--name",
                         name,
                         "--local-directory",
-                        str(tmp_path / name),
+                        str(tmp_path / name / "dask"),
                         *common,
                     ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
+                    cwd=tmp_path / name,  # a worker of its own, in a folder of its own
                 )
             )
         address = json.loads(info.read_text())["address"]
@@ -108,11 +110,13 @@ def _cluster(tmp_path: Path, workers: tuple[str, ...]):
 
 def test_cli_against_a_scheduler_and_two_worker_processes(cement, scheduler, tmp_path: Path):
     rows = monthly_tables(cement, tmp_path / "data", "plant_id", 4, 250)
-    files = sorted(str(p) for p in (tmp_path / "data").glob("*.parquet"))
+    # Paths relative to where the command runs, as a user types them: the workers run in
+    # folders of their own and must still find the inputs and the staging folder.
+    files = sorted(f"data/{p.name}" for p in (tmp_path / "data").glob("*.parquet"))
     out = tmp_path / "results.parquet"
     cmd = [sys.executable, "-m", "cpscore", "batch", *files, "--sector", "cement"]
-    cmd += ["--engine", "dask", "-o", str(out), "--lang", "en", "--scheduler", scheduler]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    cmd += ["--engine", "dask", "-o", "results.parquet", "--lang", "en", "--scheduler", scheduler]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     got = pd.read_parquet(out)
     pd.testing.assert_frame_equal(
@@ -133,7 +137,7 @@ def test_cli_against_a_scheduler_and_two_worker_processes(cement, scheduler, tmp
 
     # An unreachable scheduler is a usage error, not a traceback.
     bad = subprocess.run(
-        [*cmd[:-1], "tcp://127.0.0.1:1"], capture_output=True, text=True, timeout=120
+        [*cmd[:-1], "tcp://127.0.0.1:1"], capture_output=True, text=True, timeout=120, cwd=tmp_path
     )
     assert bad.returncode == 2 and "cannot reach the Dask scheduler" in bad.stderr
 

@@ -17,6 +17,7 @@ over its partitions lazily.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -117,10 +118,17 @@ class Piece:
     """What one task reads: some row groups of a parquet file, or a CSV file's byte range."""
 
     number: int  # names its part files
-    path: str
+    path: str  # as the user named it: what the rejected rows and messages show
     row_groups: tuple[int, ...] | None  # parquet only
     first_row: int  # 1-based number of the piece's first data row in its file
     csv_range: CsvRange | None = None  # CSV only
+    # The file to read, made absolute here on the client: a remote worker runs in a folder of
+    # its own, and relative paths would name other files there.
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            object.__setattr__(self, "source", os.path.abspath(self.path))
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,7 @@ def _chunks(piece: Piece, chunk_rows: int) -> Iterator[pd.DataFrame]:
         return
     import pyarrow.parquet as pq
 
-    pf = pq.ParquetFile(piece.path)
+    pf = pq.ParquetFile(piece.source)
     for batch in pf.iter_batches(batch_size=chunk_rows, row_groups=list(piece.row_groups)):
         yield batch.to_pandas()
 
@@ -186,11 +194,11 @@ def _csv_chunks(piece: Piece, chunk_rows: int) -> Iterator[pd.DataFrame]:
     }
     part = piece.csv_range
     if part is None or part.start == 0:  # the range that holds the header line
-        source: Any = open_csv_range(piece.path, part) if part else piece.path
+        source: Any = open_csv_range(piece.source, part) if part else piece.source
     else:  # a later range: the header's names, as pandas reads them from line 1
-        names = pd.read_csv(piece.path, nrows=0, **{**options, "chunksize": None}).columns
+        names = pd.read_csv(piece.source, nrows=0, **{**options, "chunksize": None}).columns
         options.update(header=None, names=list(names))
-        source = open_csv_range(piece.path, part)
+        source = open_csv_range(piece.source, part)
     try:
         yield from pd.read_csv(source, **options)
     finally:

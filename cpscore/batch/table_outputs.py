@@ -112,7 +112,9 @@ class TableOutputs:
     def staged(self) -> Iterator[Staging]:
         """A staging folder beside the results; removed whatever happens."""
         self.results.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f".{self.results.name}.", dir=self.results.parent))
+        # Absolute: the workers write here, and a remote worker runs in a folder of its own.
+        parent = self.results.parent.absolute()
+        folder = Path(tempfile.mkdtemp(prefix=f".{self.results.name}.", dir=parent))
         try:
             stage = Staging(self, folder)
             for parts in (stage.results, stage.rejected):
