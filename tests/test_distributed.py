@@ -221,6 +221,46 @@ def test_a_large_csv_is_shared_by_the_workers(cluster, cement, tmp_path: Path) -
     assert same[0] == same[1]
 
 
+def test_csv_as_other_writers_save_it(cluster, cement, tmp_path: Path) -> None:
+    # Excel on Chinese Windows saves CSV in GBK; hand-made headers put spaces after the commas.
+    # Both give the results of the UTF-8 file, also cut into several tasks (a GBK character
+    # never holds the byte of a line end or a quote).
+    rows = population(cement, 60, seed=9).rename_axis("企业编号").reset_index()
+    rows.insert(1, "评价期", "2025")
+    rows.insert(2, "企业名称", [f"第{k}水泥厂" for k in range(60)])  # Chinese in every row
+    plain = tmp_path / "plain.csv"
+    rows.to_csv(plain, index=False, encoding="utf-8-sig")
+    gbk = tmp_path / "gbk.csv"
+    rows.to_csv(gbk, index=False, encoding="gbk")
+    spaced = tmp_path / "spaced.csv"
+    header, *lines = plain.read_text(encoding="utf-8-sig").splitlines()
+    spaced.write_text("\n".join([", ".join(header.split(",")), *lines]) + "\n", encoding="utf-8")
+    got = {}
+    for src in (plain, gbk, spaced):
+        files = table_files([str(src)])
+        outputs = TableOutputs.plan(str(tmp_path / f"{src.stem}.parquet"), files)
+        done = dist.run(files, cement, table_layout(cement, files), outputs, piece_bytes=2000)
+        assert done.pieces >= 3 and done.rejected == 0 and done.scored == 60
+        got[src.stem] = pd.read_parquet(tmp_path / f"{src.stem}.parquet")
+    pd.testing.assert_frame_equal(got["gbk"], got["plain"])
+    pd.testing.assert_frame_equal(got["spaced"], got["plain"])
+    assert list(got["plain"]["企业编号"][:2]) == ["P0000000", "P0000001"]
+
+
+def test_csv_that_cannot_be_read_as_written_is_a_usage_error(cement, tmp_path: Path) -> None:
+    rows = population(cement, 5, seed=9).rename_axis("id").reset_index()
+    utf16 = tmp_path / "unicode-text.csv"  # Excel's "Unicode text" is UTF-16
+    rows.to_csv(utf16, index=False, encoding="utf-16")
+    with pytest.raises(UsageError, match="neither UTF-8 nor GBK/GB18030"):
+        table_layout(cement, table_files([str(utf16)]))
+    twice = tmp_path / "twice.csv"
+    rows.insert(1, "dup", 1.0)
+    rows.to_csv(twice, index=False)
+    twice.write_text(twice.read_text().replace("dup,", "clinker_coal,", 1))
+    with pytest.raises(UsageError, match="the column 'clinker_coal' appears twice"):
+        table_layout(cement, table_files([str(twice)]))
+
+
 def dask_cli(*inputs: str | Path, out: Path, extra: tuple[str, ...] = ()):
     """`cpscore batch INPUTS --sector cement --engine dask -o OUT …`"""
     return cli(*map(str, inputs), "--sector", "cement", "--engine", "dask", "-o", str(out), *extra)

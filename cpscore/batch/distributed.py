@@ -33,8 +33,10 @@ from cpscore.read.table import (
     ID_COLUMNS,
     CsvRange,
     TableLayout,
+    csv_encoding,
     csv_ranges,
     open_csv_range,
+    table_columns,
     table_files,
     table_kind,
     table_layout,
@@ -122,6 +124,8 @@ class Piece:
     row_groups: tuple[int, ...] | None  # parquet only
     first_row: int  # 1-based number of the piece's first data row in its file
     csv_range: CsvRange | None = None  # CSV only
+    encoding: str = "utf-8-sig"  # CSV only
+    names: tuple[str, ...] = ()  # CSV only: the header's names, trimmed (cpscore.read.table)
     # The file to read, made absolute here on the client: a remote worker runs in a folder of
     # its own, and relative paths would name other files there.
     source: str = ""
@@ -154,8 +158,9 @@ def pieces(
     out: list[Piece] = []
     for path in files:
         if table_kind(path) == "csv":
+            encoding, names = csv_encoding(path), tuple(table_columns(path))
             for part in csv_ranges(path, piece_bytes):
-                out.append(Piece(len(out), path, None, part.first_row, part))
+                out.append(Piece(len(out), path, None, part.first_row, part, encoding, names))
             continue
         import pyarrow.parquet as pq
 
@@ -185,22 +190,22 @@ def _chunks(piece: Piece, chunk_rows: int) -> Iterator[pd.DataFrame]:
 
 
 def _csv_chunks(piece: Piece, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    options: dict[str, Any] = {
-        "dtype": str,
-        "encoding": "utf-8-sig",
-        "keep_default_na": False,
-        "na_values": [""],
-        "chunksize": chunk_rows,
-    }
     part = piece.csv_range
-    if part is None or part.start == 0:  # the range that holds the header line
-        source: Any = open_csv_range(piece.source, part) if part else piece.source
-    else:  # a later range: the header's names, as pandas reads them from line 1
-        names = pd.read_csv(piece.source, nrows=0, **{**options, "chunksize": None}).columns
-        options.update(header=None, names=list(names))
-        source = open_csv_range(piece.source, part)
+    source: Any = open_csv_range(piece.source, part) if part else piece.source
+    # The header's names as the layout read them (trimmed); the range that starts the file
+    # skips its header line, later ranges have none.
+    first = part is None or part.start == 0
     try:
-        yield from pd.read_csv(source, **options)
+        yield from pd.read_csv(
+            source,
+            dtype=str,
+            encoding=piece.encoding,
+            keep_default_na=False,
+            na_values=[""],
+            chunksize=chunk_rows,
+            header=0 if first else None,
+            names=list(piece.names) or None,
+        )
     finally:
         if not isinstance(source, str):
             source.close()

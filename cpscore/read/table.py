@@ -71,16 +71,47 @@ def table_kind(path: str) -> str:
     )
 
 
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 (BOM or not); GBK as Chinese Excel saves CSV
+SNIFF_BYTES = 1 << 20
+
+
+def csv_encoding(path: str) -> str:
+    """The text encoding of a CSV file, from its first MiB: UTF-8, else GB18030 (a superset of
+    the GBK that Excel writes on Chinese Windows); a usage error when it is neither."""
+    import codecs
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError as e:
+        raise UsageError(
+            _("{path}: not a readable table ({reason})").format(path=path, reason=e)
+        ) from None
+    for encoding in CSV_ENCODINGS:
+        try:  # not final: the sample may end inside a character
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise UsageError(
+        _(
+            "{path}: the text is neither UTF-8 nor GBK/GB18030; save the CSV as UTF-8 "
+            "(Excel: CSV UTF-8)"
+        ).format(path=path)
+    )
+
+
 def table_columns(path: str) -> list[str]:
-    """A table's column names, from the parquet schema or the CSV header (no rows read)."""
+    """A table's column names, from the parquet schema or the CSV header (no rows read); a CSV
+    header's names without the spaces around them."""
     try:
         if table_kind(path) == "parquet":
             import pyarrow.parquet as pq
 
             return list(pq.read_schema(path).names)
-        with open(path, encoding="utf-8-sig", newline="") as fh:
+        with open(path, encoding=csv_encoding(path), newline="") as fh:
             return [c.strip() for c in next(csv.reader(fh), [])]
-    except (OSError, UnicodeDecodeError, ValueError) as e:
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as e:
         raise UsageError(
             _("{path}: not a readable table ({reason})").format(path=path, reason=e)
         ) from None
@@ -102,6 +133,13 @@ def table_layout(system: System, files: list[str], period_column: str | None = N
     needed = needed_columns(system)
     for path in files:
         columns = table_columns(path)
+        twice = sorted({c for c in columns if columns.count(c) > 1})
+        if twice:
+            raise UsageError(
+                _("{path}: the column {names} appears twice; keep one").format(
+                    path=path, names=", ".join(repr(c) for c in twice)
+                )
+            )
         ids = [c for c in ID_COLUMNS if c in columns]
         if not ids:
             raise UsageError(
