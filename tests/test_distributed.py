@@ -247,6 +247,32 @@ def test_csv_as_other_writers_save_it(cluster, cement, tmp_path: Path) -> None:
     assert list(got["plain"]["企业编号"][:2]) == ["P0000000", "P0000001"]
 
 
+def test_ids_and_periods_stored_as_numbers_read_as_typed(cluster, cement, tmp_path: Path):
+    # A parquet integer column with a gap arrives as floats: 330100001.0 is plant 330100001.
+    rows = population(cement, 6, seed=2).reset_index(drop=True)
+    rows.insert(0, "plant_id", [330100001.0 + k for k in range(6)])
+    rows.loc[3, "plant_id"] = np.nan
+    rows.insert(1, "period", 2025.0)
+    src = tmp_path / "numbers.parquet"
+    rows.to_parquet(src, index=False)
+    files = table_files([str(src)])
+    outputs = TableOutputs.plan(str(tmp_path / "r.parquet"), files)
+    dist.run(files, cement, table_layout(cement, files), outputs)
+    got = pd.read_parquet(tmp_path / "r.parquet")
+    assert list(got["plant_id"]) == [
+        "330100001",
+        "330100002",
+        "330100003",
+        "330100005",
+        "330100006",
+    ]
+    assert set(got["period"]) == {"2025"}
+    rejected = pd.read_parquet(tmp_path / "r.rejected.parquet")
+    assert list(rejected[["plant_id", "period", "row", "kind"]].itertuples(index=False)) == [
+        ("", "2025", 4, "missing_id")
+    ]
+
+
 def test_csv_that_cannot_be_read_as_written_is_a_usage_error(cement, tmp_path: Path) -> None:
     rows = population(cement, 5, seed=9).rename_axis("id").reset_index()
     utf16 = tmp_path / "unicode-text.csv"  # Excel's "Unicode text" is UTF-16

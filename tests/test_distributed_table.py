@@ -142,6 +142,15 @@ def test_csv_ranges_cut_at_line_ends(tmp_path: Path) -> None:
     assert [(r.start, r.first_row) for r in csv_ranges(str(src), 500)] == [(0, 1)]
 
 
+def test_identity_texts() -> None:
+    from cpscore.read.table import identity_texts
+
+    got = identity_texts(pd.Series([330100001.0, np.nan, 2.5, np.inf, -7.0]))
+    assert list(got) == ["330100001", "", "2.5", "inf", "-7"]
+    assert list(identity_texts(pd.Series(["P01", None, "2025-01"]))) == ["P01", "", "2025-01"]
+    assert list(identity_texts(pd.Series([2025, 2026]))) == ["2025", "2026"]
+
+
 def test_summary_arithmetic(cement) -> None:
     # 2025: 10 + 60 of 100 at II or better = 70% (meets ">70%", which the plan writes 70%以上);
     # 2026: 69 of 100 = 69% (does not); both: 139 / 200 = 69.5% (does not).

@@ -35,6 +35,7 @@ from cpscore.read.table import (
     TableLayout,
     csv_encoding,
     csv_ranges,
+    identity_texts,
     open_csv_range,
     table_columns,
     table_files,
@@ -72,7 +73,7 @@ def score_dask(frame: Any, system: System) -> Any:
 
 def score_rows(system: System, rows: pd.DataFrame, layout: TableLayout) -> pd.DataFrame:
     """Score table rows: id (as text) and period first, then the results columns."""
-    ids = rows[layout.id_column].astype(str).to_numpy()
+    ids = identity_texts(rows[layout.id_column])
     plants = rows.drop(columns=[c for c in (layout.id_column, layout.period_column) if c])
     plants.index = pd.Index(ids, name=layout.id_column)
     out = score_frame(system, plants).reset_index()
@@ -84,7 +85,7 @@ def score_rows(system: System, rows: pd.DataFrame, layout: TableLayout) -> pd.Da
 def _periods(rows: pd.DataFrame, layout: TableLayout) -> np.ndarray:
     if not layout.period_column:
         return np.full(len(rows), "", dtype=object)
-    return rows[layout.period_column].astype(str).to_numpy(dtype=object)
+    return identity_texts(rows[layout.period_column])
 
 
 def _arrow_schema(frame: pd.DataFrame) -> Any:
@@ -251,10 +252,7 @@ class _Task:
     def _rejected(self, chunk: pd.DataFrame, bad: pd.DataFrame) -> pd.DataFrame:
         layout = self.job.layout
         rows = chunk.iloc[bad.index]
-        out = pd.DataFrame({layout.id_column: rows[layout.id_column].astype(str).to_numpy()})
-        out[layout.id_column] = out[layout.id_column].where(
-            rows[layout.id_column].notna().to_numpy(), ""
-        )
+        out = pd.DataFrame({layout.id_column: identity_texts(rows[layout.id_column])})
         if layout.period_column:
             out[layout.period_column] = _periods(rows, layout)
         out["file"] = self.piece.path

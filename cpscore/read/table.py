@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cpscore.common.errors import UsageError
 from cpscore.common.i18n import _
@@ -99,6 +100,23 @@ def csv_encoding(path: str) -> str:
             "(Excel: CSV UTF-8)"
         ).format(path=path)
     )
+
+
+def identity_texts(values: Any) -> Any:
+    """A column of ids or periods as the texts they read as: an integral number as its integer
+    ('330100001', '2025': a parquet integer column with a gap arrives as floats), a missing
+    value as ''; an object array."""
+    import numpy as np
+
+    missing = values.isna().to_numpy()
+    out = values.astype(str).to_numpy(dtype=object)
+    if values.dtype.kind == "f":
+        v = values.to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            integral = ~missing & np.isfinite(v) & (v == np.round(v)) & (np.abs(v) < 2**53)
+        out[integral] = v[integral].astype(np.int64).astype(str)
+    out[missing] = ""
+    return out
 
 
 def table_columns(path: str) -> list[str]:
