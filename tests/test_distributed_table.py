@@ -47,6 +47,28 @@ def test_cells_the_scorer_reads_are_not_rejected(cement) -> None:
     assert rejected_rows(cement, rows, LAYOUT).empty
 
 
+def test_enum_facts_written_as_their_labels(cement) -> None:
+    # A regulator's table may carry the labels the template's drop-down shows, in zh or en.
+    from cpscore.engine.evaluate import score_frame
+
+    ids = _rows(cement)
+    ids["plant_type"] = ["clinker_line", "grinding_station"] * 3
+    labels = ids.copy()
+    labels["plant_type"] = [
+        "水泥（熟料）生产企业",
+        "水泥粉磨站",
+        "Cement (clinker) plant",
+        "cement grinding station",  # case and spaces aside, as the workbook reader compares
+        " clinker_line ",
+        "水泥 粉磨站",
+    ]
+    assert rejected_rows(cement, labels, LAYOUT).empty
+    got, want = (score_frame(cement, f.set_index("id")) for f in (labels, ids))
+    pd.testing.assert_frame_equal(got, want)
+    labels.loc[0, "plant_type"] = "水泥厂"  # a label the system does not have
+    assert list(rejected_rows(cement, labels, LAYOUT)["kind"]) == ["bad_fact"]
+
+
 def test_each_kind_of_bad_cell(cement) -> None:
     rows = _rows(cement)
     rows["clinker_coal"] = rows["clinker_coal"].astype(float)

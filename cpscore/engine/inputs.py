@@ -24,6 +24,7 @@ from cpscore.system.answers import (
     as_bool,
     is_blank,
     is_bool,
+    text_key,
 )
 from cpscore.system.model import System
 
@@ -70,9 +71,15 @@ def fact_arrays(system: System, frame: pd.DataFrame) -> dict[str, np.ndarray]:
             out[f.id] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
         elif f.type == "boolean":
             out[f.id] = map_distinct(col, as_bool, None, object)
-        else:
+        else:  # an enum: its id, or a label as the template's drop-down shows it
+            words = system.enum_vocabularies.get(f.id, {})
             out[f.id] = map_distinct(
-                col, lambda v: None if is_blank(v) else str(v).strip(), None, object
+                col,
+                lambda v, words=words: (
+                    None if is_blank(v) else words.get(text_key(v), str(v).strip())
+                ),
+                None,
+                object,
             )
     return out
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cpscore.common.i18n import _
 from cpscore.read.table import TableLayout
-from cpscore.system.answers import NOT_APPLICABLE, as_bool, is_blank
+from cpscore.system.answers import NOT_APPLICABLE, as_bool, is_blank, text_key
 from cpscore.system.model import Fact, Indicator, System
 
 from .inputs import _qualitative_answers, map_distinct
@@ -127,7 +127,7 @@ def _expected_fact(f: Fact) -> str:
     return _("a number in {unit}").format(unit=f.unit) if f.unit else _("a number")
 
 
-def _check_fact(problems: _Problems, f: Fact, col: pd.Series) -> None:
+def _check_fact(problems: _Problems, system: System, f: Fact, col: pd.Series) -> None:
     if f.required and f.default is None:
         problems.add(f.id, _blank(col), "missing_fact", _expected_fact(f))
     if f.type == "number":
@@ -153,8 +153,8 @@ def _check_fact(problems: _Problems, f: Fact, col: pd.Series) -> None:
     if f.type == "boolean":
         unknown = map_distinct(col, lambda v: as_bool(v) is None, False, bool)
     elif f.type == "enum":
-        allowed = set(f.values)
-        unknown = map_distinct(col, lambda v: str(v).strip() not in allowed, False, bool)
+        words = system.enum_vocabularies.get(f.id, {})
+        unknown = map_distinct(col, lambda v: text_key(v) not in words, False, bool)
     else:
         return
     problems.add(f.id, _written(col, unknown, na_ok=False), "bad_fact", _expected_fact(f))
@@ -187,7 +187,7 @@ def rejected_rows(system: System, frame: pd.DataFrame, layout: TableLayout) -> p
     problems.add(layout.id_column, _blank(frame[layout.id_column]), "missing_id", _("a plant id"))
     for f in system.facts:
         if f.id in frame.columns:
-            _check_fact(problems, f, frame[f.id])
+            _check_fact(problems, system, f, frame[f.id])
     level_ids = [lv.id for lv in system.levels]
     for ind in system.indicators:
         if ind.id in frame.columns:

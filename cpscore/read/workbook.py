@@ -14,14 +14,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from cpscore.common.errors import Finding, InputError, Location, WorkbookErrors
 from cpscore.common.i18n import Msg, join, language
 from cpscore.system import units
-from cpscore.system.answers import canonical_level
+from cpscore.system.answers import canonical_level, text_key
 from cpscore.system.model import Fact, Indicator, System
 
 from .safety import Inspection, SheetInfo, inspect
@@ -75,9 +74,7 @@ class PlantRecord:
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=4096)
-def _key(text: object) -> str:
-    return re.sub(r"[\s_()（）\[\]【】:：*]", "", str(text or "")).lower()
+_key = text_key  # sheet, column and label names compared loosely
 
 
 @dataclass
@@ -359,13 +356,7 @@ class _Reader:
             self.row[f.id] = b
         elif f.type == "enum":
             text = str(value).strip()
-            labels = {f"{v}": v for v in f.values}
-            raw = self.system.raw["facts"]
-            spec = next(x for x in raw if x["id"] == f.id)
-            for v, lab in spec.get("value_labels", {}).items():
-                labels[lab.get("zh", v)] = v
-                labels[lab.get("en", v)] = v
-            match = {_key(k): v for k, v in labels.items()}.get(_key(text))
+            match = self.system.enum_vocabularies[f.id].get(_key(text))
             if match is None:
                 self.error(
                     "bad_fact",

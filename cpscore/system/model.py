@@ -190,6 +190,18 @@ class System:
         return tuple(i for g in self.groups for i in g.indicators)
 
     @cached_property
+    def enum_vocabularies(self) -> dict[str, dict[str, str]]:
+        """Per enum fact: every way to write a value (id, zh or en label) -> the value id."""
+        from .answers import enum_vocabulary
+
+        specs = {x["id"]: x for x in self.raw.get("facts", ())}
+        return {
+            f.id: enum_vocabulary(specs.get(f.id, {}), tuple(f.values))
+            for f in self.facts
+            if f.type == "enum"
+        }
+
+    @cached_property
     def classes(self) -> tuple[Level, ...]:
         """Every class a plant can get, best first, ending with the class below all levels."""
         return (*self.levels, self.below)
