@@ -235,8 +235,10 @@ def test_csv_as_other_writers_save_it(cluster, cement, tmp_path: Path) -> None:
     spaced = tmp_path / "spaced.csv"
     header, *lines = plain.read_text(encoding="utf-8-sig").splitlines()
     spaced.write_text("\n".join([", ".join(header.split(",")), *lines]) + "\n", encoding="utf-8")
+    stray = tmp_path / "stray.csv"  # two empty columns at the end, as Excel may leave them
+    stray.write_text("\n".join([header + ",,", *(x + ",," for x in lines)]) + "\n", "utf-8")
     got = {}
-    for src in (plain, gbk, spaced):
+    for src in (plain, gbk, spaced, stray):
         files = table_files([str(src)])
         outputs = TableOutputs.plan(str(tmp_path / f"{src.stem}.parquet"), files)
         done = dist.run(files, cement, table_layout(cement, files), outputs, piece_bytes=2000)
@@ -244,6 +246,7 @@ def test_csv_as_other_writers_save_it(cluster, cement, tmp_path: Path) -> None:
         got[src.stem] = pd.read_parquet(tmp_path / f"{src.stem}.parquet")
     pd.testing.assert_frame_equal(got["gbk"], got["plain"])
     pd.testing.assert_frame_equal(got["spaced"], got["plain"])
+    pd.testing.assert_frame_equal(got["stray"], got["plain"])
     assert list(got["plain"]["企业编号"][:2]) == ["P0000000", "P0000001"]
 
 

@@ -121,14 +121,17 @@ def identity_texts(values: Any) -> Any:
 
 def table_columns(path: str) -> list[str]:
     """A table's column names, from the parquet schema or the CSV header (no rows read); a CSV
-    header's names without the spaces around them."""
+    header's names without the spaces around them, an empty one as ``Unnamed: i``."""
     try:
         if table_kind(path) == "parquet":
             import pyarrow.parquet as pq
 
             return list(pq.read_schema(path).names)
         with open(path, encoding=csv_encoding(path), newline="") as fh:
-            return [c.strip() for c in next(csv.reader(fh), [])]
+            # Excel leaves empty names for stray columns: named as pandas names them, so that
+            # two of them are not one column twice.
+            row = next(csv.reader(fh), [])
+            return [c.strip() or f"Unnamed: {i}" for i, c in enumerate(row)]
     except (OSError, UnicodeDecodeError, ValueError, csv.Error) as e:
         raise UsageError(
             _("{path}: not a readable table ({reason})").format(path=path, reason=e)
