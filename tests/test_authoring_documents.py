@@ -379,3 +379,17 @@ def test_two_row_header_with_basis_value_merged_over_the_levels(long_docs, tmp_p
     result = import_table(tmp_path / "two.pdf", meta)
     assert result.problems == []
     assert canonical(result.doc) == canonical(doc)
+
+
+def test_documents_over_the_size_limits_are_refused(long_docs, monkeypatch):
+    """The file (any document) and the unpacked .docx, each against its limit in MB."""
+    from cpscore.authoring.documents import docx as docx_reader
+
+    _doc, d = long_docs
+    monkeypatch.setattr(limits, "MAX_BYTES", 1024)  # the long PDF is several KB
+    got = _refused(d / "long.pdf")
+    assert "0 MB" in got and "a document of at most 0 MB" in got
+    monkeypatch.setattr(limits, "MAX_BYTES", 200 * 1024 * 1024)
+    monkeypatch.setattr(docx_reader, "MAX_INFLATED", 1000)  # bytes; the .docx unpacks to more
+    got = _refused(d / "long.docx")
+    assert "0 MB when unpacked" in got and "a document of at most 0 MB unpacked" in got

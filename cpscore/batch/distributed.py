@@ -124,16 +124,12 @@ class Piece:
     path: str  # as the user named it: what the rejected rows and messages show
     row_groups: tuple[int, ...] | None  # parquet only
     first_row: int  # 1-based number of the piece's first data row in its file
+    # The file to read, made absolute on the client: a remote worker runs in a folder of its
+    # own, where a relative path names another file.
+    source: str
     csv_range: CsvRange | None = None  # CSV only
     encoding: str = "utf-8-sig"  # CSV only
     names: tuple[str, ...] = ()  # CSV only: the header's names, trimmed (cpscore.read.table)
-    # The file to read, made absolute here on the client: a remote worker runs in a folder of
-    # its own, and relative paths would name other files there.
-    source: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.source:
-            object.__setattr__(self, "source", os.path.abspath(self.path))
 
 
 @dataclass(frozen=True)
@@ -158,10 +154,14 @@ def pieces(
     bytes, cut at line ends (whole when it holds quotes: :func:`csv_ranges`)."""
     out: list[Piece] = []
     for path in files:
+        source = os.path.abspath(path)
         if table_kind(path) == "csv":
-            encoding, names = csv_encoding(path), tuple(table_columns(path))
+            encoding = csv_encoding(path)
+            names = tuple(table_columns(path, encoding))
             for part in csv_ranges(path, piece_bytes):
-                out.append(Piece(len(out), path, None, part.first_row, part, encoding, names))
+                out.append(
+                    Piece(len(out), path, None, part.first_row, source, part, encoding, names)
+                )
             continue
         import pyarrow.parquet as pq
 
@@ -171,11 +171,11 @@ def pieces(
         for g in range(meta.num_row_groups):
             n = meta.row_group(g).num_rows
             if group and rows - first + n > piece_rows:
-                out.append(Piece(len(out), path, tuple(group), first))
+                out.append(Piece(len(out), path, tuple(group), first, source))
                 group, first = [], rows
             group.append(g)
             rows += n
-        out.append(Piece(len(out), path, tuple(group), first))
+        out.append(Piece(len(out), path, tuple(group), first, source))
     return out
 
 
@@ -192,11 +192,10 @@ def _chunks(piece: Piece, chunk_rows: int) -> Iterator[pd.DataFrame]:
 
 def _csv_chunks(piece: Piece, chunk_rows: int) -> Iterator[pd.DataFrame]:
     part = piece.csv_range
-    source: Any = open_csv_range(piece.source, part) if part else piece.source
+    assert part is not None  # every CSV piece is a range (the whole file at least)
     # The header's names as the layout read them (trimmed); the range that starts the file
     # skips its header line, later ranges have none.
-    first = part is None or part.start == 0
-    try:
+    with open_csv_range(piece.source, part) as source:
         yield from pd.read_csv(
             source,
             dtype=str,
@@ -204,12 +203,9 @@ def _csv_chunks(piece: Piece, chunk_rows: int) -> Iterator[pd.DataFrame]:
             keep_default_na=False,
             na_values=[""],
             chunksize=chunk_rows,
-            header=0 if first else None,
-            names=list(piece.names) or None,
+            header=0 if part.start == 0 else None,
+            names=list(piece.names),
         )
-    finally:
-        if not isinstance(source, str):
-            source.close()
 
 
 def _read_errors() -> tuple[type[BaseException], ...]:

@@ -119,15 +119,16 @@ def identity_texts(values: Any) -> Any:
     return out
 
 
-def table_columns(path: str) -> list[str]:
+def table_columns(path: str, encoding: str | None = None) -> list[str]:
     """A table's column names, from the parquet schema or the CSV header (no rows read); a CSV
-    header's names without the spaces around them, an empty one as ``Unnamed: i``."""
+    header's names without the spaces around them, an empty one as ``Unnamed: i`` (in
+    ``encoding`` when the caller has found it already)."""
     try:
         if table_kind(path) == "parquet":
             import pyarrow.parquet as pq
 
             return list(pq.read_schema(path).names)
-        with open(path, encoding=csv_encoding(path), newline="") as fh:
+        with open(path, encoding=encoding or csv_encoding(path), newline="") as fh:
             # Excel leaves empty names for stray columns: named as pandas names them, so that
             # two of them are not one column twice.
             row = next(csv.reader(fh), [])

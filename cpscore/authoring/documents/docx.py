@@ -39,13 +39,13 @@ def _open(path: Path) -> Any:
             _("not a readable .docx (damaged, or another format renamed)"),
             _("a Word .docx document"),
         ) from None
-    if inflated > MAX_INFLATED:
-        raise InputError(
-            "too_large",
-            where,
-            _("{n} MB when unpacked").format(n=inflated // (1024 * 1024)),
-            _("a document of at most {n} MB unpacked").format(n=MAX_INFLATED // (1024 * 1024)),
-        )
+    limits.bound_bytes(
+        where,
+        inflated,
+        MAX_INFLATED,
+        _("{n} MB when unpacked"),
+        _("a document of at most {n} MB unpacked"),
+    )
     try:
         return docx.Document(str(path))
     except Exception as e:  # python-docx/lxml raise their own types for broken parts

@@ -25,14 +25,9 @@ def check_file(path: Path) -> None:
     where = Location(str(path))
     if not path.is_file():
         raise InputError("file", where, _("no such file"), _("a .pdf or .docx document"))
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(
-            "too_large",
-            where,
-            _("{size} MB").format(size=size // (1024 * 1024)),
-            _("a document of at most {n} MB").format(n=MAX_BYTES // (1024 * 1024)),
-        )
+    bound_bytes(
+        where, path.stat().st_size, MAX_BYTES, _("{n} MB"), _("a document of at most {n} MB")
+    )
     with path.open("rb") as f:
         head = f.read(8)
     if head == _OLE:
@@ -41,6 +36,16 @@ def check_file(path: Path) -> None:
             where,
             _("a Word 97-2003 .doc file (or an encrypted Office file)"),
             _("a .docx: open it in Word or WPS and save as .docx (or export it as PDF)"),
+        )
+
+
+def bound_bytes(where: Location, n: int, limit: int, found: str, expected: str) -> None:
+    """Refuse a document of more than ``limit`` bytes; ``found`` and ``expected`` say it in MB
+    (``{n}``)."""
+    if n > limit:
+        mb = 1024 * 1024
+        raise InputError(
+            "too_large", where, found.format(n=n // mb), expected.format(n=limit // mb)
         )
 
 
