@@ -1,6 +1,7 @@
-"""The worker allocator setting of benchmark 6, observed in a real process: under dask's
+"""The worker allocator settings of benchmark 6, observed in real processes: under dask's
 ``MALLOC_TRIM_THRESHOLD_=65536`` a 1 MiB array is mapped afresh (glibc's mmap threshold is frozen
-at 128 KiB); after :func:`keep_large_allocations` it comes from the heap."""
+at 128 KiB); after :func:`keep_large_allocations` it comes from the heap. A thread allocates
+from an arena of its own unless the worker starts with ``WORKER_ENVIRON`` (one arena)."""
 
 from __future__ import annotations
 
@@ -62,3 +63,56 @@ def test_left_alone_without_dask_env_or_with_an_operator_mmap_threshold():
     assert _probe("set") == ("False", "10")
     operator = {"MALLOC_TRIM_THRESHOLD_": "65536", "MALLOC_MMAP_THRESHOLD_": "131072"}
     assert _probe("set", **operator) == ("False", "11")
+
+
+ARENAS = """
+import ctypes, os, sys, tempfile, threading
+
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = libc.fopen.restype = ctypes.c_void_p
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = libc.free.argtypes = [ctypes.c_void_p]
+
+def chunk():  # what a task does: large blocks, taken and given back
+    for _ in range(4):
+        libc.free(libc.malloc(4 << 20))
+
+worker = threading.Thread(target=chunk)  # a task runs in a worker's thread
+worker.start()
+worker.join()
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "info.xml")
+    fp = libc.fopen(path.encode(), b"w")
+    libc.malloc_info(0, fp)
+    libc.fclose(fp)
+    print(open(path).read().count("<heap nr="))
+"""
+
+
+def _arenas(**env: str) -> int:
+    """How many malloc arenas a process has after a thread allocated (glibc's malloc_info)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    out = subprocess.run(
+        [sys.executable, "-c", ARENAS], env={**clean, **env}, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout)
+
+
+def test_a_thread_allocates_from_the_main_arena_under_the_worker_environ():
+    from cpscore.batch.allocator import WORKER_ENVIRON
+
+    assert _arenas() == 2  # the thread got an arena of its own
+    assert _arenas(**WORKER_ENVIRON) == 1
+
+
+def test_local_cluster_workers_start_with_the_worker_environ():
+    pytest.importorskip("distributed")
+    from cpscore.batch.allocator import WORKER_ENVIRON
+    from cpscore.batch.distributed import local_cluster
+
+    with local_cluster(2) as client:
+        seen = client.run(lambda: {k: __import__("os").environ.get(k) for k in WORKER_ENVIRON})
+        trim = client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert list(seen.values()) == [WORKER_ENVIRON, WORKER_ENVIRON]
+    assert set(trim.values()) == {"65536"}  # dask's own settings are kept beside it

@@ -16,6 +16,7 @@ over its partitions lazily.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Iterator
@@ -45,7 +46,7 @@ from cpscore.read.table import (
 from cpscore.system.model import System
 
 from . import table_summary
-from .allocator import keep_large_allocations
+from .allocator import WORKER_ENVIRON, keep_large_allocations
 from .table_outputs import REJECTED_COLUMNS, Parts, TableOutputs
 
 __all__ = ["ID_COLUMNS", "TableRun", "run", "run_on_cluster", "score_dask", "score_partition"]
@@ -365,6 +366,28 @@ def run(
     return TableRun(outputs, doc, len(todo))
 
 
+@contextlib.contextmanager
+def local_cluster(workers: int | None) -> Iterator[Any]:
+    """A client of a local cluster of single-threaded worker processes, started with dask's
+    environment for workers plus cpscore's allocator setting (allocator.WORKER_ENVIRON)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENVIRON}
+    with (
+        dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
 def run_on_cluster(
     inputs: list[str],
     system: System,
@@ -379,7 +402,7 @@ def run_on_cluster(
     layout = table_layout(system, files, period_column)
     outputs = TableOutputs.plan(output, files)
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise UsageError(
             _("--engine dask needs the dask extra: pip install 'cpscore[dask]'")
@@ -403,14 +426,5 @@ def run_on_cluster(
                     )
                 ) from None
             return run(files, system, layout, outputs)
-    with (
-        LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.CRITICAL,
-        ) as cluster,
-        Client(cluster),
-    ):
+    with local_cluster(workers):
         return run(files, system, layout, outputs)
