@@ -106,7 +106,7 @@ def test_a_thread_allocates_from_the_main_arena_under_the_worker_environ():
     assert _arenas(**WORKER_ENVIRON) == 1
 
 
-def test_local_cluster_workers_start_with_the_worker_environ():
+def test_local_cluster_workers_start_with_the_worker_environ_and_no_profiler():
     pytest.importorskip("distributed")
     from cpscore.batch.allocator import WORKER_ENVIRON
     from cpscore.batch.distributed import local_cluster
@@ -114,5 +114,9 @@ def test_local_cluster_workers_start_with_the_worker_environ():
     with local_cluster(2) as client:
         seen = client.run(lambda: {k: __import__("os").environ.get(k) for k in WORKER_ENVIRON})
         trim = client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"))
+        profiled = client.run(
+            lambda: __import__("dask").config.get("distributed.worker.profile.enabled")
+        )
     assert list(seen.values()) == [WORKER_ENVIRON, WORKER_ENVIRON]
+    assert list(profiled.values()) == [False, False]
     assert set(trim.values()) == {"65536"}  # dask's own settings are kept beside it
