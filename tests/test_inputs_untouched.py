@@ -218,14 +218,22 @@ def test_a_panic_in_the_parser_costs_one_file(folder, monkeypatch, cement):
     class PanicException(BaseException):
         pass
 
-    real = python_calamine.CalamineWorkbook.from_path
+    real_path = python_calamine.CalamineWorkbook.from_path
+    real_bytes = python_calamine.CalamineWorkbook.from_filelike
+    victim = next(Path(folder).rglob("plant-0002.xlsx")).read_bytes()
 
     def from_path(path, *a, **kw):
         if path.endswith("plant-0002.xlsx"):
             raise PanicException("capacity overflow")
-        return real(path, *a, **kw)
+        return real_path(path, *a, **kw)
+
+    def from_filelike(fh, *a, **kw):  # a small workbook is parsed from the bytes read once
+        if fh.getvalue() == victim:
+            raise PanicException("capacity overflow")
+        return real_bytes(fh, *a, **kw)
 
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", from_path)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", from_filelike)
     got = run_batch(cement, [folder], jobs=1)
     assert got.evaluated == 2
     assert [(r.kind, Path(r.file).name) for r in got.rejections] == [("corrupt", "plant-0002.xlsx")]

@@ -11,12 +11,13 @@ from __future__ import annotations
 import contextlib
 import queue
 import re
-import struct
 import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+
+from .container import LOCAL_HEADER, data_offset
 
 # No closing quote: a number cut at the end of a streamed piece still counts (see Extent).
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)')
@@ -34,7 +35,6 @@ _PREFIXED = re.compile(rb":(?:c[\s>/]|dimension\b)")
 # (each needs the byte after the tag, so a piece cut right there is not taken for an odd one)
 _ODD_CELL = re.compile(rb'<c(?: r="[^A-Z]|[>/\t\n\r])')
 _MARKUP_DECLARATION = re.compile(rb"<!")  # DTD, entity, comment or CDATA: Office writes none
-_ZIP_MAGIC = b"PK\x03\x04"
 
 PIECE = 16 << 20  # large: each call inflates without the GIL, each return waits for it
 _OVERLAP = 4096
@@ -154,11 +154,7 @@ def inflated(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
     zipfile does, it stops at the declared size and checks the CRC, raising the same errors."""
     with path.open("rb") as fh:
         fh.seek(info.header_offset)
-        header = fh.read(30)
-        if len(header) < 30 or header[:4] != _ZIP_MAGIC:
-            raise zipfile.BadZipFile("Bad magic number for file header")
-        name_len, extra_len = struct.unpack("<HH", header[26:30])
-        fh.seek(name_len + extra_len, 1)
+        fh.seek(info.header_offset + data_offset(fh.read(LOCAL_HEADER)))
         left, wanted, crc = info.compress_size, info.file_size, 0
         inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         pending = b""

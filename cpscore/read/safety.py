@@ -24,6 +24,7 @@ from typing import IO, Any
 from cpscore.common.errors import Finding, InputError, Location
 from cpscore.common.i18n import Msg
 
+from .container import Container
 from .extent import Extent, streamed_extent
 
 # Limits, each far above any real plant or association workbook and far below what hurts.
@@ -123,18 +124,24 @@ def _error(kind: str, path: Path, found: str, expected: str, part: str = "") -> 
 # -- what kind of file ------------------------------------------------------------------------
 
 
-def inspect(path: str | Path, bounded: Callable[[], None] | None = None) -> Inspection:
+def inspect(
+    path: str | Path, bounded: Callable[[], None] | None = None, data: bytes | None = None
+) -> Inspection:
     """Check ``path`` is a safe, readable .xlsx/.xlsm; raises InputError saying what it is instead.
 
     ``bounded`` is called as soon as the container is checked and every sheet's extent is known
     to be within the limits: from then on a parser may read the file (its memory is bounded)
     while the sheets are scanned for formulas, error values, merges and % formats.
+    ``data``, the file's bytes when the caller read it whole, is what is inspected then.
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        size = path.stat().st_size if data is None else len(data)
+        if data is None:
+            with path.open("rb") as fh:
+                head = fh.read(8)
+        else:
+            head = data[:8]
     except OSError as e:
         raise _error(
             "no_file",
@@ -154,7 +161,7 @@ def inspect(path: str | Path, bounded: Callable[[], None] | None = None) -> Insp
     if head.startswith(OLE2_MAGIC):
         raise _ole2_error(path)
     if head.startswith(ZIP_MAGIC):
-        return _inspect_zip(path, bounded)
+        return _inspect_zip(path, bounded, data)
     raise _other_file_error(path, head)
 
 
@@ -260,9 +267,11 @@ def _as_text(sample: bytes) -> str | None:
 # -- the zip container ------------------------------------------------------------------------
 
 
-def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
+def _inspect_zip(
+    path: Path, bounded: Callable[[], None] | None, data: bytes | None = None
+) -> Inspection:
     try:
-        zf = zipfile.ZipFile(path, "r")
+        zf = Container(path if data is None else data)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise _error(
             "corrupt",
@@ -302,10 +311,13 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
         # Every XML part is decompressed here, bounded and defused, and any that holds cells
         # has its extent bounded too (a parser may read a part wherever it is); other parts
         # (images, printer settings …) are only bounded by their headers.
+        styles = b""
         for name in sorted(n for n in names - scanned if _xml_kind(n)):
             data = _read_member(path, zf, name, True)
             if b"sheetData" in data:
                 _measured(path, zf, SheetInfo(name, name), data, set())
+            if name == package.styles:
+                styles = data
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             inspection.findings.append(
                 Finding(
@@ -314,9 +326,9 @@ def _inspect_zip(path: Path, bounded: Callable[[], None] | None) -> Inspection:
                     location=Location(str(path)),
                 )
             )
-        percent_styles = (
-            _percent_styles(path, zf, package.styles) if package.styles in names else set()
-        )
+        if not styles and package.styles in names:  # a part also read as something else
+            styles = _read_member(path, zf, package.styles, True)
+        percent_styles = _percent_styles(styles)
         inspection.sheets = _inspect_sheets(
             path, zf, package.sheets, percent_styles, bounded, package.recalc
         )
@@ -356,9 +368,9 @@ def _rels_of(part: str) -> str:
     return posixpath.join(folder, "_rels", name + ".rels")
 
 
-def _rel_id(el: Any) -> str:
+def _rel_id(el: dict[str, str]) -> str:
     """A sheet's r:id, in whichever relationships namespace (transitional or strict)."""
-    for key, value in el.attrib.items():
+    for key, value in el.items():
         if key.startswith("{") and _local(key) == "id" and "relationships" in key:
             return str(value)
     return ""
@@ -374,7 +386,7 @@ class _SheetEntry:
 class _Package:
     """The parts of the package that a parser reads, found through the relationships."""
 
-    def __init__(self, path: Path, zf: zipfile.ZipFile):
+    def __init__(self, path: Path, zf: Container):
         self.path, self.zf = path, zf
         self.names = set(zf.namelist())
         self.parsed: set[str] = set()  # parts already read and checked here
@@ -394,8 +406,8 @@ class _Package:
             return []
         self.parsed.add(rels)
         out = []
-        for _event, el in _iterparse(self.path, self.zf, rels, ("end",)):
-            if _local(el.tag) == "Relationship":
+        for tag, el in _elements(self.path, self.zf, rels):
+            if tag == "Relationship":
                 target = _target(source, el)
                 if target is not None:
                     out.append((_type_of(el), target))
@@ -408,8 +420,8 @@ class _Package:
         rels = _rels_of(self.workbook)
         if rels in self.names:
             self.parsed.add(rels)
-            for _event, el in _iterparse(self.path, self.zf, rels, ("end",)):
-                if _local(el.tag) != "Relationship":
+            for tag, el in _elements(self.path, self.zf, rels):
+                if tag != "Relationship":
                     continue
                 target = _target(self.workbook, el)
                 kind = _type_of(el)
@@ -426,8 +438,7 @@ class _Package:
         self.strings = list(dict.fromkeys([*self.strings, usual, "xl/sharedStrings.xml"]))
         self.parsed.add(self.workbook)
         seen: dict[str, str] = {}
-        for _event, el in _iterparse(self.path, self.zf, self.workbook, ("end",)):
-            tag = _local(el.tag)
+        for tag, el in _elements(self.path, self.zf, self.workbook):
             if tag == "calcPr":
                 self.recalc = str(el.get("fullCalcOnLoad", "")).lower() in ("1", "true", "on")
             if tag != "sheet":
@@ -506,7 +517,7 @@ def _shortened(text: str, limit: int = 80) -> str:
 
 def _inspect_sheets(
     path: Path,
-    zf: zipfile.ZipFile,
+    zf: Container,
     parts: list[_SheetEntry],
     percent_styles: set[int],
     bounded: Callable[[], None] | None,
@@ -563,7 +574,7 @@ def _inspect_sheets(
 
 
 def _measured(
-    path: Path, zf: zipfile.ZipFile, info: SheetInfo, data: bytes, percent_styles: set[int]
+    path: Path, zf: Container, info: SheetInfo, data: bytes, percent_styles: set[int]
 ) -> bool:
     """The sheet's extent, within the limits; True when that took a full parse (cells written
     with a prefix or without their reference), which also found its formulas, merges …"""
@@ -575,7 +586,7 @@ def _measured(
     return True
 
 
-def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
+def _check_members(path: Path, zf: Container) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise _error(
@@ -663,21 +674,18 @@ def _xml_kind(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels", ".vml"))
 
 
-def _read_member(path: Path, zf: zipfile.ZipFile, name: str, xml: bool) -> bytes:
-    """Decompress one part fully, bounded; XML parts must not declare a DTD or entities."""
-    chunks = []
-    with zf.open(name) as fh:
-        stream = _Bounded(fh, zf.getinfo(name), path)
-        try:
-            while chunk := stream.read(65536):
-                chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-            if isinstance(e, InputError):
-                raise
-            raise _corrupt(path, name, e) from None
-    data = b"".join(chunks)
+def _read_member(path: Path, zf: Container, name: str, xml: bool) -> bytes:
+    """Decompress one part fully; XML parts must not declare a DTD or entities.
+
+    zipfile stops at the size the zip's directory declares (checked by _check_members), so a
+    part cannot expand beyond it; a part that would is damaged (its CRC no longer matches).
+    """
+    try:
+        data = zf.part(name)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as e:
+        raise _corrupt(path, name, e) from None
     # What defusedxml forbids, found without parsing: Office never writes either declaration.
-    if xml and _DTD.search(data):
+    if xml and b"<!" in data and _DTD.search(data):
         raise _error(
             "xml_entities",
             path,
@@ -696,8 +704,53 @@ def _corrupt(path: Path, name: str, e: Exception) -> InputError:
     )
 
 
+def _entities_error(path: Path, name: str, kind: str) -> InputError:
+    return _error(
+        "xml_entities",
+        path,
+        Msg("part {name} declares a DTD or entities ({kind})", name=repr(name), kind=kind),
+        Msg("workbook XML without DOCTYPE or ENTITY declarations (Office never writes them)"),
+    )
+
+
+def _elements(path: Path, zf: Container, name: str) -> list[tuple[str, dict[str, str]]]:
+    """Every element of a small XML part (relationships, the workbook), in document order: its
+    local name and attributes (namespaced ones keyed '{uri}name', as ElementTree keys them).
+
+    expat alone, with the handlers that defusedxml sets (any DTD, entity or external reference
+    aborts the parse), for the parts of which only attributes are read: building elements
+    through ElementTree's iterparse cost more than inflating the part.
+    """
+    import pyexpat
+
+    data = _read_member(path, zf, name, xml=True)
+    found: list[tuple[str, dict[str, str]]] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if any("}" in k for k in attrs):
+            attrs = {("{" + k if "}" in k else k): v for k, v in attrs.items()}
+        found.append((tag.rsplit("}", 1)[-1], attrs))
+
+    def refusing(kind: str) -> Callable[..., None]:
+        def refuse(*_args: Any) -> None:
+            raise _entities_error(path, name, kind)
+
+        return refuse
+
+    parser = pyexpat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refusing("DTDForbidden")
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = refusing("EntitiesForbidden")
+    parser.ExternalEntityRefHandler = refusing("ExternalReferenceForbidden")
+    try:
+        parser.Parse(data, True)
+    except (pyexpat.ExpatError, ValueError) as e:
+        raise _corrupt(path, name, e) from None
+    return found
+
+
 def _iterparse(
-    path: Path, zf: zipfile.ZipFile, name: str, events: tuple[str, ...], data: bytes | None = None
+    path: Path, zf: Container, name: str, events: tuple[str, ...], data: bytes | None = None
 ) -> Any:
     """Events of one XML part, parsed by defusedxml with DTDs and entities forbidden."""
     import io
@@ -712,16 +765,7 @@ def _iterparse(
                 stream, events, forbid_dtd=True, forbid_entities=True, forbid_external=True
             )
     except defusedxml.DefusedXmlException as e:
-        raise _error(
-            "xml_entities",
-            path,
-            Msg(
-                "part {name} declares a DTD or entities ({kind})",
-                name=repr(name),
-                kind=type(e).__name__,
-            ),
-            Msg("workbook XML without DOCTYPE or ENTITY declarations (Office never writes them)"),
-        ) from None
+        raise _entities_error(path, name, type(e).__name__) from None
     except (ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         if isinstance(e, InputError):
             raise
@@ -742,10 +786,9 @@ def _attr(attrs: bytes, name: bytes) -> str | None:
     return html.unescape(m.group(1).decode("utf-8", "replace")) if m else None
 
 
-def _percent_styles(path: Path, zf: zipfile.ZipFile, part: str) -> set[int]:
+def _percent_styles(data: bytes) -> set[int]:
     """Indexes of cellXfs whose number format shows a percentage (styles.xml read as text: it
     holds only attributes, and a DTD was already refused by _read_member)."""
-    data = _read_member(path, zf, part, xml=True)
     custom: dict[int, str] = {}
     for m in _NUM_FMT.finditer(data):
         fmt_id = _attr(m.group(1), b"numFmtId")
@@ -768,7 +811,7 @@ def _is_percent_format(code: str) -> bool:
 
 
 def _scan_sheet(
-    path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles: set[int], data: bytes
+    path: Path, zf: Container, info: SheetInfo, percent_styles: set[int], data: bytes
 ) -> None:
     """Formulas, error cells, merges and % styles: a sheet with none needs nothing more than
     its extent (:func:`_extent`); one with some is parsed in full."""
@@ -809,7 +852,7 @@ def _extent(path: Path, info: SheetInfo, extent: Extent) -> None:
 STREAM_EXTENT_FROM = 8 << 20  # bytes of sheet XML from which its extent is found streaming
 
 
-def _streamed_extent(path: Path, zf: zipfile.ZipFile, info: SheetInfo) -> bool:
+def _streamed_extent(path: Path, zf: Container, info: SheetInfo) -> bool:
     """A large sheet's extent from its XML streamed (cpscore.read.extent); False when only the whole
     part can be judged (it holds a markup declaration)."""
     try:
@@ -822,7 +865,7 @@ def _streamed_extent(path: Path, zf: zipfile.ZipFile, info: SheetInfo) -> bool:
 
 
 def _full_scan(
-    path: Path, zf: zipfile.ZipFile, info: SheetInfo, percent_styles: set[int], data: bytes
+    path: Path, zf: Container, info: SheetInfo, percent_styles: set[int], data: bytes
 ) -> None:
     row, col = 0, 0
     formula = value = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import re
 import threading
 from collections.abc import Callable
@@ -83,6 +84,7 @@ class OpenedWorkbook:
 
     sheets: dict[str, list[list[Any]]]
     inspection: Inspection
+    sha256: str = ""  # of the bytes read, when the file was read whole ('' otherwise)
 
 
 def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None) -> OpenedWorkbook:
@@ -93,10 +95,13 @@ def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None)
     then ``meanwhile`` runs (work that does not need the values).
     """
     path = Path(path)
-    reading = _Reading(path)
     big = path.is_file() and path.stat().st_size >= OVERLAP_FROM
+    # A small file is read once: the inspection, calamine and the digest see the same bytes,
+    # so the file cannot change between the check and the read either.
+    data = None if big else _whole(path)
+    reading = _Reading(path, data)
     try:
-        inspection = inspect(path, reading.start if big else None)  # InputError: not safe
+        inspection = inspect(path, reading.start if big else None, data)  # InputError: not safe
         if reading.started and meanwhile is not None:
             meanwhile()
     finally:
@@ -115,17 +120,26 @@ def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None)
             ),
             Msg("a complete .xlsx workbook; re-save it in Excel, WPS or LibreOffice"),
         )
-    return OpenedWorkbook(reading.sheets, inspection)
+    digest = hashlib.sha256(data).hexdigest() if data is not None else ""
+    return OpenedWorkbook(reading.sheets, inspection, digest)
 
 
 OVERLAP_FROM = 2 << 20  # bytes: below this, a thread costs more than the overlap saves
 
 
+def _whole(path: Path) -> bytes | None:
+    """The file's bytes, or None when it cannot be read (the inspection then says why)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 class _Reading:
     """calamine's read of every sheet, here or in a thread of its own."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, data: bytes | None = None):
+        self.path, self.data = path, data
         self.sheets: dict[str, list[list[Any]]] = {}
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
@@ -146,7 +160,10 @@ class _Reading:
         from python_calamine import CalamineWorkbook
 
         try:
-            wb = CalamineWorkbook.from_path(str(self.path))
+            if self.data is None:
+                wb = CalamineWorkbook.from_path(str(self.path))
+            else:
+                wb = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
             try:
                 self.sheets = {
                     name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -950,7 +967,7 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
     meta.setdefault("id", None)
     meta["id"] = meta["id"] or path.stem
     meta["file"] = str(path)
-    meta["sha256"] = sha256_of(path)
+    meta["sha256"] = opened.sha256 or sha256_of(path)
     return PlantRecord(meta, reader.row, reader.findings, reader.provenance)
 
 

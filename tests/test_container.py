@@ -1,0 +1,71 @@
+"""Parts sliced from a workbook's bytes (cpscore.read.container) are what zipfile reads, and a
+damaged part fails as zipfile fails: never more bytes than the zip's directory declares."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from cpscore.read.container import Container
+from tests.hostile.make_corpus import _lying_sizes
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "cement" / "plant-advanced.xlsx"
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
+
+
+def _zip(path: Path, parts: dict[str, bytes], method: int) -> Path:
+    with zipfile.ZipFile(path, "w", method) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_every_part_of_a_real_workbook_equals_zipfile():
+    data = EXAMPLE.read_bytes()
+    with Container(data) as sliced, zipfile.ZipFile(EXAMPLE) as plain:
+        names = plain.namelist()
+        assert len(names) > 5
+        for name in names:
+            assert sliced.part(name) == plain.read(name), name
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_stored_deflated_and_empty_parts(tmp_path, method):
+    parts = {"a.xml": b"<a>" + "水泥".encode() * 5000 + b"</a>", "empty.xml": b""}
+    path = _zip(tmp_path / "t.zip", parts, method)
+    with Container(path.read_bytes()) as z:
+        assert {n: z.part(n) for n in parts} == parts
+    with Container(path) as z:  # from a path: zipfile's own reader
+        assert z.part("a.xml") == parts["a.xml"]
+
+
+def test_a_part_larger_than_declared_is_damaged_and_never_read_beyond(tmp_path):
+    src = _zip(tmp_path / "src.zip", {"s.xml": b"<c/>" * 10_000}, zipfile.ZIP_DEFLATED)
+    _lying_sizes(src, tmp_path / "lying.zip", "s.xml")  # declares 100 bytes
+    data = (tmp_path / "lying.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "lying.zip") as plain, pytest.raises(zipfile.BadZipFile):
+        plain.read("s.xml")  # zipfile: stops at 100 bytes, then the CRC fails
+    with Container(data) as z, pytest.raises(zipfile.BadZipFile, match="CRC"):
+        z.part("s.xml")  # inflated to the 100 bytes declared (zlib's max_length), no further
+
+
+def test_truncated_data_and_a_bad_local_header(tmp_path):
+    path = _zip(tmp_path / "t.zip", {"a.xml": b"<a/>" * 4000}, zipfile.ZIP_DEFLATED)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as plain:
+        info = plain.getinfo("a.xml")
+    start = info.header_offset + 30 + len(b"a.xml")
+    broken = (
+        bytes(data[:start])
+        + b"\x00" * info.compress_size
+        + bytes(data[start + info.compress_size :])
+    )
+    with Container(broken) as z, pytest.raises(DAMAGED):
+        z.part("a.xml")
+    struct.pack_into("<4s", data, info.header_offset, b"XXXX")
+    with Container(bytes(data)) as z, pytest.raises(zipfile.BadZipFile, match="magic"):
+        z.part("a.xml")
