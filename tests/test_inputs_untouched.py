@@ -332,8 +332,14 @@ def _alive(pid: int) -> bool:
 
 @pytest.fixture
 def many(tmp_path, cement) -> Path:
-    write_plants(cement, tmp_path / "many", 40)
-    return tmp_path / "many"
+    """Enough workbooks that the batch is still reading when its workers have started (this
+    process reads too while they start): 40 plants, each in ten copies."""
+    folder = tmp_path / "many"
+    write_plants(cement, folder, 40)
+    for f in list(folder.glob("*.xlsx")):
+        for k in range(1, 10):
+            shutil.copyfile(f, folder / f"{f.stem}-copy{k}.xlsx")
+    return folder
 
 
 def _start_batch(many: Path, tmp_path: Path) -> subprocess.Popen[str]:

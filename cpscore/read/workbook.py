@@ -95,10 +95,10 @@ def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None)
     then ``meanwhile`` runs (work that does not need the values).
     """
     path = Path(path)
-    big = path.is_file() and path.stat().st_size >= OVERLAP_FROM
     # A small file is read once: the inspection, calamine and the digest see the same bytes,
     # so the file cannot change between the check and the read either.
-    data = None if big else _whole(path)
+    data = _whole(path)
+    big = data is None and path.is_file() and path.stat().st_size >= OVERLAP_FROM
     reading = _Reading(path, data)
     try:
         inspection = inspect(path, reading.start if big else None, data)  # InputError: not safe
@@ -128,11 +128,17 @@ OVERLAP_FROM = 2 << 20  # bytes: below this, a thread costs more than the overla
 
 
 def _whole(path: Path) -> bytes | None:
-    """The file's bytes, or None when it cannot be read (the inspection then says why)."""
+    """A small regular file's bytes; None for anything else (a device, a pipe, a file grown
+    past OVERLAP_FROM since it was measured, or one that cannot be read: the inspection then
+    reads it from the path and says why)."""
     try:
-        return path.read_bytes()
+        if not path.is_file():
+            return None
+        with path.open("rb") as fh:
+            data = fh.read(OVERLAP_FROM + 1)
     except OSError:
         return None
+    return data if len(data) <= OVERLAP_FROM else None
 
 
 class _Reading:
