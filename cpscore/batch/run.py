@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -366,6 +366,8 @@ class _Chunks:
                     self.done(running.pop(fut), fut.result())
         except (BrokenProcessPool, OSError):
             return  # a worker died, or none could start: chunks left are read again, isolated
+        except (RuntimeError, CancelledError):  # the pool was shut down under it (Ctrl-C)
+            return
 
 
 # -- the batch -------------------------------------------------------------------------------
