@@ -86,6 +86,8 @@ class SheetInfo:
 
     def merged_range(self, ref: str) -> str | None:
         """The merged range containing cell ``ref``, if any."""
+        if not self.merged:  # most sheets: asked once per value read
+            return None
         rc = parse_ref(ref)
         if rc is None:
             return None
