@@ -3,8 +3,10 @@
 Plant workbooks come from hundreds of firms and occasionally from an attacker. Before calamine
 reads a file, this module decides from its bytes whether it is an .xlsx at all (or a legacy .xls,
 an encrypted workbook, a CSV or some other file), bounds the zip container (member count, sizes,
-compression ratio, unsafe paths), parses every XML part with defusedxml (no DTD, no entities, no
-external references) and scans the sheets for what calamine does not expose: cells far outside
+compression ratio, unsafe paths), refuses a DTD or entity declaration in every XML part, parses
+the parts it reads as XML under defusedxml's rules (expat with defusedxml's refusals for the small
+ones, defusedxml's own parser for the rest: no DTD, no entities, no external references) and
+scans the sheets for what calamine does not expose: cells far outside
 any plant workbook, formulas without a cached value, percentage number formats and merged cells.
 Nothing here opens the file for writing, and nothing in a workbook is ever executed.
 """
