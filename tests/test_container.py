@@ -3,6 +3,7 @@ damaged part fails as zipfile fails: never more bytes than the zip's directory d
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 import zlib
@@ -69,3 +70,32 @@ def test_truncated_data_and_a_bad_local_header(tmp_path):
     struct.pack_into("<4s", data, info.header_offset, b"XXXX")
     with Container(bytes(data)) as z, pytest.raises(zipfile.BadZipFile, match="magic"):
         z.part("a.xml")
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "_rels/.rels", "xl/_rels/workbook.xml.rels"])
+def test_a_dtd_the_byte_check_cannot_see_is_refused_by_the_parser(tmp_path, part):
+    """In UTF-16 a DOCTYPE is not the bytes '<!DOCTYPE': the expat parser that reads the
+    relationships and the workbook must refuse it itself, as defusedxml would."""
+    from cpscore.common.errors import InputError
+    from cpscore.read.safety import inspect
+    from tests.hostile.make_corpus import _rezip
+
+    with zipfile.ZipFile(EXAMPLE) as z:
+        text = z.read(part).decode("utf-8")
+    body = re.sub(r"^<\?xml[^>]*\?>", "", text)
+    root = re.match(r"\s*<([\w:]+)", body).group(1)
+    doc = f'<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE {root} [<!ENTITY a "b">]>{body}'
+    encoded = doc.encode("utf-16")
+    assert b"<!" not in encoded  # invisible to _read_member's byte check
+    bad = tmp_path / "utf16-dtd.xlsx"
+    _rezip(EXAMPLE, bad, {part: encoded})
+    for data in (None, bad.read_bytes()):  # from the path and from the bytes read once
+        with pytest.raises(InputError) as got:
+            inspect(bad, None, data)
+        assert got.value.kind == "xml_entities", got.value
+        assert part in str(got.value)
+    plain = tmp_path / "utf16.xlsx"  # the same part in UTF-16 without the DTD reads as before
+    _rezip(
+        EXAMPLE, plain, {part: f'<?xml version="1.0" encoding="UTF-16"?>{body}'.encode("utf-16")}
+    )
+    assert inspect(plain).sheets.keys() == inspect(EXAMPLE).sheets.keys()
