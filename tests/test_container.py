@@ -99,3 +99,37 @@ def test_a_dtd_the_byte_check_cannot_see_is_refused_by_the_parser(tmp_path, part
         EXAMPLE, plain, {part: f'<?xml version="1.0" encoding="UTF-16"?>{body}'.encode("utf-16")}
     )
     assert inspect(plain).sheets.keys() == inspect(EXAMPLE).sheets.keys()
+
+
+class _Unseekable:
+    """A stream zipfile cannot seek back in: it then writes each part's sizes after its data
+    (a data descriptor), as LibreOffice does."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, b: bytes) -> int:
+        self.data += b
+        return len(b)
+
+    def flush(self) -> None:
+        pass
+
+    def tell(self) -> int:  # zipfile asks for the position, then finds it cannot seek
+        raise OSError("unseekable")
+
+
+def test_parts_written_with_data_descriptors_and_zip64_headers():
+    parts = {"a.xml": b"<a>" + b"x" * 50_000 + b"</a>", "b.xml": "指标".encode() * 999}
+    out = _Unseekable()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            with z.open(name, "w", force_zip64=True) as fh:
+                fh.write(data)
+    data = bytes(out.data)
+    with Container(data) as c:
+        infos = c.infolist()
+        assert {i.flag_bits & 0x08 for i in infos} == {0x08}  # sizes after the data
+        # zip64 extra fields in the local headers, which part() must step over
+        assert all(struct.unpack_from("<H", data, i.header_offset + 28)[0] > 0 for i in infos)
+        assert {n: c.part(n) for n in parts} == parts
