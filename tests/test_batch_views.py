@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from pathlib import Path
 
@@ -59,6 +60,13 @@ def test_wide_workbook_scores_like_plant_workbooks(tmp_path, cement):
     np.testing.assert_array_equal(ia.values[oa], ib.values[ob])
     np.testing.assert_array_equal(ia.answers[oa], ib.answers[ob])
     assert wide.evaluation.meta[0]["row"] == 3  # label row, id row, then plants
+    # The digest of the bytes read once, for every plant of the wide file and of each workbook
+    digest = hashlib.sha256((tmp_path / "wide.xlsx").read_bytes()).hexdigest()
+    assert {m["sha256"] for m in wide.evaluation.meta} == {digest}
+    one = {Path(m["file"]).name: m["sha256"] for m in per_plant.evaluation.meta}
+    assert one == {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in (tmp_path / "one").iterdir()
+    }
 
 
 def test_plant_and_wide_workbooks_in_one_batch(tmp_path, cement):

@@ -135,7 +135,9 @@ def read_input(
                     "a plant workbook (sheet 指标数据 / Indicators) or a wide workbook (a header row with 企业编号/id and indicator columns; cpscore template S --wide)"
                 ),
             )
-        block, rows = read_wide_sheets(path, sheets, system, header, opened.inspection.sheets)
+        block, rows = read_wide_sheets(
+            path, sheets, system, header, opened.inspection.sheets, sha256=opened.sha256
+        )
         block.notes[:0] = [*opened.inspection.findings, *chosen]
         return FileResult(
             [block] if len(block) else [],

@@ -43,6 +43,7 @@ def read_wide_sheets(
     header: WideHeader,
     sheet_info: dict[str, SheetInfo] | None = None,
     fast: bool = True,
+    sha256: str | None = None,
 ) -> tuple[WideBlock, list[RowRejection]]:
     """Every data row below the header: the plants read (by column), and the rows rejected.
 
@@ -50,7 +51,8 @@ def read_wide_sheets(
     plausible range, a blank, or a text answer that reads cleanly is taken as it stands. A row
     holding anything else (or a missing or repeated id, a formula, a merged cell) is read cell by
     cell with the single-plant reader's rules, which report it. ``fast=False`` reads every row
-    that way (tests compare the two).
+    that way (tests compare the two). ``sha256`` is the file's digest when the caller has it
+    (OpenedWorkbook.sha256), so the file is not read again for it.
     """
     rows = sheets[header.sheet]
     sheet = header.sheet
@@ -64,7 +66,7 @@ def read_wide_sheets(
     letters = {
         col.key: column_letter(c) for c, col in header.columns.items() if col.kind == "indicator"
     }
-    sha = sha256_of(path)
+    sha = sha256 or sha256_of(path)
     cols = ColumnReading(system, path, header, body, (sheet_info or {}).get(sheet))
     taken = ~cols.blank_row & (cols.ok if fast else False)
     slow: dict[int, PlantRecord] = {}  # body position -> record

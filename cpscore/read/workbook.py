@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,15 @@ class OpenedWorkbook:
 
     sheets: dict[str, list[list[Any]]]
     inspection: Inspection
-    sha256: str = ""  # of the bytes read, when the file was read whole ('' otherwise)
+    path: Path
+    data: bytes | None = field(default=None, repr=False)  # the file, when it was read whole
+
+    @cached_property
+    def sha256(self) -> str:
+        """The file's digest: of the bytes inspected and parsed, when it was read whole."""
+        return (
+            hashlib.sha256(self.data).hexdigest() if self.data is not None else sha256_of(self.path)
+        )
 
 
 def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None) -> OpenedWorkbook:
@@ -120,8 +129,7 @@ def open_workbook(path: str | Path, meanwhile: Callable[[], None] | None = None)
             ),
             Msg("a complete .xlsx workbook; re-save it in Excel, WPS or LibreOffice"),
         )
-    digest = hashlib.sha256(data).hexdigest() if data is not None else ""
-    return OpenedWorkbook(reading.sheets, inspection, digest)
+    return OpenedWorkbook(reading.sheets, inspection, path, data)
 
 
 OVERLAP_FROM = 2 << 20  # bytes: below this, a thread costs more than the overlap saves
@@ -973,7 +981,7 @@ def plant_from_sheets(path: Path, opened: OpenedWorkbook, system: System) -> Pla
     meta.setdefault("id", None)
     meta["id"] = meta["id"] or path.stem
     meta["file"] = str(path)
-    meta["sha256"] = opened.sha256 or sha256_of(path)
+    meta["sha256"] = opened.sha256
     return PlantRecord(meta, reader.row, reader.findings, reader.provenance)
 
 
