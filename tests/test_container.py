@@ -133,3 +133,26 @@ def test_parts_written_with_data_descriptors_and_zip64_headers():
         # zip64 extra fields in the local headers, which part() must step over
         assert all(struct.unpack_from("<H", data, i.header_offset + 28)[0] > 0 for i in infos)
         assert {n: c.part(n) for n in parts} == parts
+
+
+def test_a_damaged_mimetype_part_is_a_corrupt_file(tmp_path):
+    """The first part read to tell an .ods from an .xlsx goes through the same checked read as
+    every other (it used to end in an internal error)."""
+    from cpscore.common.errors import InputError
+    from cpscore.read.safety import inspect
+
+    path = tmp_path / "mimetype.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet" * 10)
+        for name in src.namelist():
+            z.writestr(name, src.read(name))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("mimetype")
+    start = info.header_offset + 30 + len("mimetype")
+    data[start : start + info.compress_size] = b"\xff" * info.compress_size
+    for raw in (None, bytes(data)):
+        path.write_bytes(bytes(data))
+        with pytest.raises(InputError) as got:
+            inspect(path, None, raw)
+        assert got.value.kind == "corrupt" and "mimetype" in str(got.value)
